@@ -1,0 +1,5 @@
+namespace Burst.Cli.Tests;
+
+public sealed class SmokeTests
+{
+}

@@ -1,0 +1,5 @@
+namespace Burst.ControlPlane.Tests;
+
+public sealed class SmokeTests
+{
+}

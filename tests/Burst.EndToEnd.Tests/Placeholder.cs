@@ -1,0 +1,5 @@
+namespace Burst.EndToEnd.Tests;
+
+public sealed class SmokeTests
+{
+}

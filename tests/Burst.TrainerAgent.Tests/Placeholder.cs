@@ -1,0 +1,5 @@
+namespace Burst.TrainerAgent.Tests;
+
+public sealed class SmokeTests
+{
+}

@@ -1,0 +1,5 @@
+namespace Burst.Training.Tests;
+
+public sealed class SmokeTests
+{
+}
