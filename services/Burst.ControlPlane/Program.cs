@@ -1,5 +1,6 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using Burst.ControlPlane;
+
+// Settings come from the "Burst" configuration section (appsettings.json, Burst__Listen=..., --Burst:DataDir=...).
+ControlPlaneApp.Build(new ControlPlaneOptions(), args).Run();
 
 public partial class Program;

@@ -1,0 +1,40 @@
+using Burst.ControlPlane.Runtime;
+using Microsoft.AspNetCore.Hosting.Server;
+
+namespace Burst.ControlPlane;
+
+/// <summary>Builds a control plane: the exe's Program, `burst server`, `burst demo` and tests all start here.</summary>
+public static class ControlPlaneApp
+{
+    /// <summary>
+    /// A control plane with <paramref name="options"/> (keys of the "Burst" configuration section
+    /// override them). <paramref name="configureServices"/> runs last, so it can replace services
+    /// (a worker provider, the TimeProvider).
+    /// </summary>
+    public static WebApplication Build(ControlPlaneOptions options, string[]? args = null, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(args ?? []);
+
+        // One line per request is noise next to the job log; "Logging" configuration can turn it back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services
+            .AddControlPlaneOptions(options)
+            .AddControlPlaneEndpoint()
+            .AddControlPlaneServices();
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapControlPlane();
+        return app;
+    }
+
+    /// <summary>After StartAsync: the URL the server really listens on (port 0 resolved).</summary>
+    public static Uri BoundAddress(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var address = ControlPlaneAddress.Bound(app.Services.GetRequiredService<IServer>())
+            ?? throw new InvalidOperationException("The control plane has no bound address: call it after StartAsync.");
+        return new Uri(address);
+    }
+}

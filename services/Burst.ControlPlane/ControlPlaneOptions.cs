@@ -1,0 +1,55 @@
+namespace Burst.ControlPlane;
+
+/// <summary>Settings of one control plane; bound from the configuration section "Burst" as well.</summary>
+public sealed class ControlPlaneOptions
+{
+    public const string Section = "Burst";
+
+    /// <summary>Where the gRPC endpoint listens: http:// is h2c (HTTP/2 only), https:// needs a configured certificate; port 0 picks a free port.</summary>
+    public string Listen { get; set; } = "http://127.0.0.1:50051";
+
+    /// <summary>Folder for burst.db, worker logs and (by default) model bundles.</summary>
+    public string DataDir { get; set; } = DefaultDataDir();
+
+    /// <summary>Jobs that may be provisioning, running or cancelling at once; the rest wait queued.</summary>
+    public int MaxConcurrentJobs { get; set; } = 2;
+
+    /// <summary>How often an agent is asked to send a heartbeat.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A worker silent for longer than this is declared lost.</summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The burst-agent executable (or burst-agent.dll); default: next to this assembly. BURST_AGENT_PATH overrides.</summary>
+    public string? AgentPath { get; set; }
+
+    /// <summary>The address agents dial; default: the address the server actually bound.</summary>
+    public string? AdvertisedUrl { get; set; }
+
+    /// <summary>
+    /// Stop the workers of unfinished jobs when this control plane stops gracefully. Off by default: a
+    /// restarted control plane adopts them (PROTOCOL.md, "Restart"). An in-process demo turns it on.
+    /// </summary>
+    public bool StopWorkersOnShutdown { get; set; }
+
+    internal static string DefaultDataDir()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var root = !string.IsNullOrEmpty(xdg)
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Combine(root, "burst");
+    }
+
+    internal void CopyTo(ControlPlaneOptions target)
+    {
+        target.Listen = Listen;
+        target.DataDir = DataDir;
+        target.MaxConcurrentJobs = MaxConcurrentJobs;
+        target.HeartbeatInterval = HeartbeatInterval;
+        target.HeartbeatTimeout = HeartbeatTimeout;
+        target.AgentPath = AgentPath;
+        target.AdvertisedUrl = AdvertisedUrl;
+        target.StopWorkersOnShutdown = StopWorkersOnShutdown;
+    }
+}

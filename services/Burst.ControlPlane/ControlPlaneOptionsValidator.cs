@@ -1,0 +1,91 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Burst.ControlPlane;
+
+/// <summary>Rejects a bad configuration when the host starts, naming the setting.</summary>
+internal sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPlaneOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ControlPlaneOptions options)
+    {
+        var failures = new List<string>();
+        if (ListenEndpoint.TryParse(options.Listen, out _, out var listenError) is false)
+        {
+            failures.Add($"Burst:Listen: {listenError}");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+        {
+            failures.Add("Burst:DataDir must name a folder.");
+        }
+
+        if (options.MaxConcurrentJobs < 1)
+        {
+            failures.Add($"Burst:MaxConcurrentJobs must be at least 1, got {options.MaxConcurrentJobs}.");
+        }
+
+        if (options.HeartbeatInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"Burst:HeartbeatInterval must be positive, got {options.HeartbeatInterval}.");
+        }
+
+        if (options.HeartbeatTimeout <= options.HeartbeatInterval)
+        {
+            failures.Add($"Burst:HeartbeatTimeout ({options.HeartbeatTimeout}) must be longer than Burst:HeartbeatInterval ({options.HeartbeatInterval}).");
+        }
+
+        if (!string.IsNullOrEmpty(options.AdvertisedUrl)
+            && (!Uri.TryCreate(options.AdvertisedUrl, UriKind.Absolute, out var advertised) || advertised.Scheme is not ("http" or "https")))
+        {
+            failures.Add($"Burst:AdvertisedUrl must be an absolute http:// or https:// URL, got '{options.AdvertisedUrl}'.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>The parsed form of <see cref="ControlPlaneOptions.Listen"/>.</summary>
+internal sealed record ListenEndpoint(bool Https, IPAddress? Address, bool Localhost, int Port)
+{
+    public static bool TryParse(string? listen, out ListenEndpoint? endpoint, out string error)
+    {
+        endpoint = null;
+        error = "";
+        if (string.IsNullOrWhiteSpace(listen)
+            || !Uri.TryCreate(listen.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("http" or "https"))
+        {
+            error = $"must be an absolute http:// or https:// URL such as http://127.0.0.1:50051, got '{listen}'.";
+            return false;
+        }
+
+        if (uri.AbsolutePath is not ("/" or ""))
+        {
+            error = $"must not have a path, got '{listen}'.";
+            return false;
+        }
+
+        var https = uri.Scheme == "https";
+        if (uri.IsDefaultPort && !listen.Contains(":" + uri.Port, StringComparison.Ordinal))
+        {
+            error = $"must name a port (0 picks a free one), got '{listen}'.";
+            return false;
+        }
+
+        var host = uri.Host.Trim('[', ']');
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            endpoint = new ListenEndpoint(https, null, true, uri.Port);
+            return true;
+        }
+
+        if (!IPAddress.TryParse(host, out var address))
+        {
+            error = $"the host must be an IP address, localhost or *, got '{uri.Host}'.";
+            return false;
+        }
+
+        endpoint = new ListenEndpoint(https, address, false, uri.Port);
+        return true;
+    }
+}

@@ -1,0 +1,147 @@
+using Burst.ControlPlane.Agents;
+using Burst.ControlPlane.Jobs;
+using Burst.ControlPlane.Providers;
+using Burst.ControlPlane.Runtime;
+using Burst.ControlPlane.Scheduling;
+using Burst.ControlPlane.Store;
+using Burst.ControlPlane.Watch;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Burst.ControlPlane;
+
+/// <summary>The control plane's wiring, in one place.</summary>
+internal static class Extensions
+{
+    public const string JobServiceName = "burst.v1.JobService";
+    public const string AgentServiceName = "burst.v1.AgentService";
+
+    /// <summary>Options from <paramref name="given"/>, overridden by the "Burst" configuration section, validated at start.</summary>
+    public static IServiceCollection AddControlPlaneOptions(this IServiceCollection services, ControlPlaneOptions given)
+    {
+        services.AddOptions<ControlPlaneOptions>()
+            .Configure(given.CopyTo)
+            .BindConfiguration(ControlPlaneOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ControlPlaneOptions>, ControlPlaneOptionsValidator>();
+        return services;
+    }
+
+    /// <summary>Kestrel listens where Listen says, HTTP/2 only (h2c for http://).</summary>
+    public static IServiceCollection AddControlPlaneEndpoint(this IServiceCollection services)
+    {
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ControlPlaneOptions>>((kestrel, options) =>
+        {
+            if (!ListenEndpoint.TryParse(options.Value.Listen, out var endpoint, out var error))
+            {
+                throw new OptionsValidationException(nameof(ControlPlaneOptions), typeof(ControlPlaneOptions), [$"Burst:Listen: {error}"]);
+            }
+
+            void Http2(ListenOptions listen)
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (endpoint!.Https)
+                {
+                    listen.UseHttps();
+                }
+            }
+
+            if (endpoint!.Localhost)
+            {
+                if (endpoint.Port == 0)
+                {
+                    kestrel.Listen(System.Net.IPAddress.Loopback, 0, Http2);
+                }
+                else
+                {
+                    kestrel.ListenLocalhost(endpoint.Port, Http2);
+                }
+            }
+            else
+            {
+                kestrel.Listen(endpoint.Address!, endpoint.Port, Http2);
+            }
+        });
+        return services;
+    }
+
+    public static IServiceCollection AddControlPlaneServices(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddGrpc(grpc => grpc.Interceptors.Add<StoreUnavailableInterceptor>());
+        services.AddGrpcReflection();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddGrpcHealthChecks(health =>
+        {
+            health.Services.Map(JobServiceName, _ => true);
+            health.Services.Map(AgentServiceName, _ => true);
+        });
+
+        services.TryAddSingleton<IJobStore>(sp => new SqliteJobStore(sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.DataDir));
+        services.AddSingleton<JobEventHub>();
+        services.AddSingleton<JobQueueSignal>();
+        services.AddSingleton<JobIds>();
+        services.AddSingleton<BackgroundWork>();
+        services.AddSingleton<ControlPlaneAddress>();
+        services.AddSingleton<WorkerExits>();
+        services.AddSingleton<WorkerProviders>();
+        services.AddSingleton<LocalWorkerProvider>();
+        services.AddSingleton<IWorkerProvider>(sp => sp.GetRequiredService<LocalWorkerProvider>());
+        services.AddSingleton<JobCoordinator>();
+
+        services.AddHostedService<ControlPlaneLifecycle>();
+        services.AddHostedService<Scheduler>();
+        services.AddHostedService<LivenessMonitor>();
+        services.AddHostedService<WorkerExitListener>();
+        return services;
+    }
+
+    public static WebApplication MapControlPlane(this WebApplication app)
+    {
+        app.MapGrpcService<JobGrpcService>();
+        app.MapGrpcService<AgentGrpcService>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        return app;
+    }
+}
+
+/// <summary>Healthy while the store answers; gRPC health reports NOT_SERVING otherwise.</summary>
+internal sealed class StoreHealthCheck(IJobStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await store.CheckAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("the job store does not answer");
+}
+
+/// <summary>A store that fails (disk full, file gone) answers UNAVAILABLE, which clients retry, rather than UNKNOWN.</summary>
+internal sealed class StoreUnavailableInterceptor : Grpc.Core.Interceptors.Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, Grpc.Core.ServerCallContext context, Grpc.Core.UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, Grpc.Core.IServerStreamWriter<TResponse> responseStream, Grpc.Core.ServerCallContext context, Grpc.Core.ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private static Grpc.Core.RpcException Unavailable(Exception e) =>
+        new(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, $"the job store is unavailable: {e.Message}"));
+}

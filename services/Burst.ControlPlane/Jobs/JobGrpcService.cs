@@ -1,0 +1,249 @@
+using System.Text;
+using Burst.ControlPlane.Providers;
+using Burst.ControlPlane.Runtime;
+using Burst.ControlPlane.Store;
+using Burst.ControlPlane.Watch;
+using Burst.V1;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Status = Grpc.Core.Status;
+
+namespace Burst.ControlPlane.Jobs;
+
+/// <summary>The public API: burst.v1.JobService.</summary>
+internal sealed class JobGrpcService(
+    IJobStore store,
+    JobCoordinator coordinator,
+    JobEventHub hub,
+    JobQueueSignal queue,
+    JobIds ids,
+    WorkerProviders providers,
+    IOptions<ControlPlaneOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<JobGrpcService> logger) : V1.JobService.JobServiceBase
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 1000;
+    private const int WatchBatch = 256;
+
+    public override async Task<Job> SubmitJob(SubmitJobRequest request, ServerCallContext context)
+    {
+        var violations = JobSpecRules.Check(request);
+        if (violations.Count > 0)
+        {
+            throw InvalidArgument("invalid job spec", violations);
+        }
+
+        var provider = string.IsNullOrEmpty(request.Spec?.Resources?.Provider) ? JobSpecRules.LocalProvider : request.Spec.Resources.Provider;
+        if (providers.Find(provider) is null)
+        {
+            var later = provider == JobSpecRules.GceProvider ? " (Compute Engine support comes with issue #4)" : "";
+            throw new RpcException(new Status(
+                StatusCode.FailedPrecondition,
+                $"spec.resources.provider: the {provider} provider is not configured on this control plane{later}; configured: {string.Join(", ", providers.Names)}."));
+        }
+
+        var jobId = ids.Next();
+        var spec = JobSpecRules.WithDefaults(request.Spec, jobId, options.Value.DataDir);
+        violations = JobSpecRules.CheckPlan(spec);
+        if (violations.Count > 0)
+        {
+            throw InvalidArgument("invalid job spec", violations);
+        }
+
+        var now = time.GetUtcNow();
+        var job = new Job
+        {
+            JobId = jobId,
+            Spec = spec,
+            State = JobState.Queued,
+            CreateTime = Timestamp.FromDateTimeOffset(now),
+            RequestId = request.RequestId,
+        };
+        var outcome = await store.CreateJobAsync(
+            new NewJob(job, JobEvents.StateChanged(now, JobState.Unspecified, JobState.Queued, "submitted"), request.RequestId, request.Spec ?? new JobSpec()),
+            context.CancellationToken);
+        switch (outcome.Status)
+        {
+            case CreateJobStatus.Conflict:
+                throw new RpcException(new Status(
+                    StatusCode.AlreadyExists,
+                    $"request_id '{request.RequestId}' was already used for job {outcome.Job.JobId} with another spec."));
+            case CreateJobStatus.Created:
+                hub.Notify(jobId);
+                queue.Notify();
+                logger.JobSubmitted(jobId, spec.Search.Strategy, spec.Search.Trials, spec.Resources.Provider);
+                break;
+        }
+
+        return outcome.Job;
+    }
+
+    public override async Task<Job> GetJob(GetJobRequest request, ServerCallContext context)
+    {
+        RequireJobId(request.JobId);
+        return await store.GetJobAsync(request.JobId, context.CancellationToken) ?? throw NotFound(request.JobId);
+    }
+
+    public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
+    {
+        var violations = new List<BadRequest.Types.FieldViolation>();
+        if (request.PageSize < 0)
+        {
+            violations.Add(Violation("page_size", $"must not be negative, got {request.PageSize}."));
+        }
+
+        if (!System.Enum.IsDefined(request.State))
+        {
+            violations.Add(Violation("state", $"unknown job state {(int)request.State}."));
+        }
+
+        string? after = null;
+        if (request.PageToken.Length > 0 && !PageTokens.TryDecode(request.PageToken, out after))
+        {
+            violations.Add(Violation("page_token", "is not a page token from a previous ListJobs call."));
+        }
+
+        if (violations.Count > 0)
+        {
+            throw InvalidArgument("invalid ListJobs request", violations);
+        }
+
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var state = request.State == JobState.Unspecified ? (JobState?)null : request.State;
+        var jobs = await store.ListJobsAsync(state, after, pageSize + 1, context.CancellationToken);
+        var response = new ListJobsResponse();
+        response.Jobs.AddRange(jobs.Take(pageSize));
+        if (jobs.Count > pageSize)
+        {
+            response.NextPageToken = PageTokens.Encode(response.Jobs[^1].JobId);
+        }
+
+        return response;
+    }
+
+    public override async Task<Job> CancelJob(CancelJobRequest request, ServerCallContext context)
+    {
+        RequireJobId(request.JobId);
+        return await coordinator.CancelAsync(request.JobId, request.Reason, context.CancellationToken) ?? throw NotFound(request.JobId);
+    }
+
+    public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        RequireJobId(request.JobId);
+        if (request.AfterSequence < 0)
+        {
+            throw InvalidArgument("invalid WatchJob request", [Violation("after_sequence", $"must not be negative, got {request.AfterSequence}.")]);
+        }
+
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var cancellationToken = watching.Token;
+        using var subscription = hub.Subscribe(request.JobId);
+        var job = await store.GetJobAsync(request.JobId, cancellationToken) ?? throw NotFound(request.JobId);
+        if (JobStates.IsTerminal(job.State) && request.AfterSequence >= job.LastSequence)
+        {
+            return;
+        }
+
+        var last = request.AfterSequence;
+        try
+        {
+            while (true)
+            {
+                // Taken before reading, so a commit that lands after the read still wakes this watcher.
+                var nextCommit = subscription.NextCommit();
+                var events = await store.ReadEventsAsync(request.JobId, last, WatchBatch, cancellationToken);
+                foreach (var e in events)
+                {
+                    await responseStream.WriteAsync(e, cancellationToken);
+                    last = e.Sequence;
+                    if (JobStates.IsTerminalEvent(e))
+                    {
+                        return;
+                    }
+                }
+
+                if (events.Count == WatchBatch)
+                {
+                    continue;
+                }
+
+                if (events.Count == 0 && await store.GetJobAsync(request.JobId, cancellationToken) is { } current
+                    && JobStates.IsTerminal(current.State) && last >= current.LastSequence)
+                {
+                    // Asked to start after the terminal event: there is nothing more to send.
+                    return;
+                }
+
+                await nextCommit.WaitAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the control plane is shutting down; resume with after_sequence {last}."));
+        }
+    }
+
+    private static void RequireJobId(string jobId)
+    {
+        if (string.IsNullOrEmpty(jobId))
+        {
+            throw InvalidArgument("job_id is required", [Violation("job_id", "is required.")]);
+        }
+    }
+
+    private static RpcException NotFound(string jobId) => new(new Status(StatusCode.NotFound, $"job {jobId} does not exist."));
+
+    private static BadRequest.Types.FieldViolation Violation(string field, string description) => new() { Field = field, Description = description };
+
+    /// <summary>INVALID_ARGUMENT with a google.rpc.BadRequest; the message names every field too, for clients that only show it.</summary>
+    private static RpcException InvalidArgument(string summary, IReadOnlyList<BadRequest.Types.FieldViolation> violations)
+    {
+        var message = new StringBuilder(summary).Append(": ");
+        message.AppendJoin("; ", violations.Select(v => $"{v.Field}: {v.Description}"));
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.AddRange(violations);
+        return new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = message.ToString(),
+            Details = { Any.Pack(badRequest) },
+        }.ToRpcException();
+    }
+}
+
+/// <summary>ListJobs page tokens: opaque to clients, the last job id of the page underneath.</summary>
+internal static class PageTokens
+{
+    private const string Prefix = "v1:";
+
+    public static string Encode(string lastJobId) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Prefix + lastJobId));
+
+    public static bool TryDecode(string token, out string? lastJobId)
+    {
+        lastJobId = null;
+        try
+        {
+            var text = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token));
+            if (text.StartsWith(Prefix, StringComparison.Ordinal) && JobIds.IsWellFormed(text[Prefix.Length..]))
+            {
+                lastJobId = text[Prefix.Length..];
+                return true;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        return false;
+    }
+}
+
+internal static partial class JobsLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: submitted ({Strategy}, {Trials} trials, provider {Provider})")]
+    public static partial void JobSubmitted(this ILogger logger, string jobId, SearchStrategy strategy, int trials, string provider);
+}

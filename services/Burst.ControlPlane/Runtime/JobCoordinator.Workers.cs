@@ -1,0 +1,233 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Burst.ControlPlane.Providers;
+using Burst.ControlPlane.Store;
+using Burst.V1;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Burst.ControlPlane.Runtime;
+
+/// <summary>Workers: provisioning, losing and replacing them, and their exits.</summary>
+internal sealed partial class JobCoordinator
+{
+    /// <summary>A worker committed as PROVISIONING whose process or VM is still to be started, with its token in clear.</summary>
+    private sealed record PendingLaunch(string WorkerId, string Token);
+
+    /// <summary>A provider saw a worker end. Before the job is terminal that makes the worker lost (EXITED while cancelling).</summary>
+    public async Task OnWorkerExitedAsync(WorkerExit exit, CancellationToken cancellationToken)
+    {
+        if (!_active.TryGetValue(exit.JobId, out var active))
+        {
+            return;
+        }
+
+        await active.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (active.Closed || active.Worker(exit.WorkerId) is not { IsLive: true } worker)
+            {
+                return;
+            }
+
+            if (active.Job.State == JobState.Cancelling)
+            {
+                var now = time.GetUtcNow();
+                var commit = new JobCommit(active.Job.Clone());
+                commit.Workers.Add(worker.Record with { State = WorkerState.Exited, Assigned = [], Refit = false });
+                commit.Events.Add(JobEvents.Worker(now, worker.Id, WorkerState.Exited, worker.Record.Instance, exit.Description));
+                await CommitAsync(active, commit);
+                return;
+            }
+
+            await DeclareLostAsync(active, worker, exit.Description);
+        }
+        finally
+        {
+            active.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Under the job's gate: the worker is LOST, its unfinished trials go back to the pool, and a
+    /// replacement is provisioned while the job has restarts left; otherwise the job FAILS with WORKER_LOST.
+    /// </summary>
+    private async Task DeclareLostAsync(ActiveJob active, WorkerSlot worker, string reason)
+    {
+        var now = time.GetUtcNow();
+        var next = active.Job.Clone();
+        var commit = new JobCommit(next);
+        commit.Workers.Add(worker.Record with { State = WorkerState.Lost, Assigned = [], Refit = false });
+        commit.Events.Add(JobEvents.Worker(now, worker.Id, WorkerState.Lost, worker.Record.Instance, reason));
+        logger.WorkerLost(active.JobId, worker.Id, reason);
+
+        PendingLaunch? replacement = null;
+        var maxRestarts = next.Spec.Limits.MaxRestarts;
+        if (next.Restarts < maxRestarts)
+        {
+            next.Restarts++;
+            replacement = NewWorker(active, commit, $"replaces {worker.Id} (restart {next.Restarts} of {maxRestarts})", now);
+        }
+        else
+        {
+            var previous = next.State;
+            next.State = JobState.Failed;
+            next.EndTime = Timestamp.FromDateTimeOffset(now);
+            next.Error = new JobError
+            {
+                Reason = "WORKER_LOST",
+                Message = $"worker {worker.Id} was lost ({reason}) and the job has used all {maxRestarts} of its restarts (limits.max_restarts).",
+            };
+            commit.Events.Add(JobEvents.StateChanged(now, previous, JobState.Failed, "WORKER_LOST", next.Error));
+        }
+
+        await CommitAsync(active, commit);
+        if (worker.Session is { } session)
+        {
+            session.Send(new ControlMessage { Shutdown = new Shutdown { Reason = $"worker {worker.Id} was declared lost: {reason}" } });
+            session.Close();
+            worker.Session = null;
+        }
+
+        if (replacement is null)
+        {
+            Close(active, new ControlMessage { Cancel = new Cancel { Reason = active.Job.Error.Message } }, stopWorkers: true);
+            return;
+        }
+
+        // A lost worker may still run (hung, or cut off): make sure it does not come back to compete.
+        var lostRecord = worker.Record;
+        if (providers.Find(active.Job.Spec.Resources.Provider) is { } provider)
+        {
+            background.Run($"stop lost worker {active.JobId}/{worker.Id}", () => provider.StopAsync(lostRecord, CancellationToken.None));
+        }
+
+        LaunchLater(active, [replacement]);
+        await DispatchAsync(active);
+    }
+
+    /// <summary>Adds a PROVISIONING worker with a fresh token to <paramref name="commit"/>.</summary>
+    private static PendingLaunch NewWorker(ActiveJob active, JobCommit commit, string reason, DateTimeOffset now)
+    {
+        var workerId = $"w-{active.NextWorkerNumber++}";
+        var token = AgentTokens.Create();
+        commit.Workers.Add(new WorkerRecord(active.JobId, workerId, WorkerState.Provisioning));
+        commit.Tokens.Add(new AgentTokenRecord(AgentTokens.Hash(token), active.JobId, workerId));
+        commit.Events.Add(JobEvents.Worker(now, workerId, WorkerState.Provisioning, "", reason));
+        return new PendingLaunch(workerId, token);
+    }
+
+    /// <summary>Starts committed workers through the job's provider, outside the job's gate, and records where they run.</summary>
+    private void LaunchLater(ActiveJob active, IReadOnlyList<PendingLaunch> launches)
+    {
+        var provider = providers.Find(active.Job.Spec.Resources.Provider);
+        foreach (var launch in launches)
+        {
+            background.Run($"start worker {active.JobId}/{launch.WorkerId}", async () =>
+            {
+                WorkerInstance instance;
+                try
+                {
+                    if (provider is null)
+                    {
+                        throw new InvalidOperationException($"the {active.Job.Spec.Resources.Provider} provider is not configured on this control plane.");
+                    }
+
+                    var url = await address.GetAsync(_stopping.Token);
+                    instance = await provider.StartAsync(
+                        new WorkerLaunch(active.JobId, launch.WorkerId, url, launch.Token, TraceParent(active.JobId), active.Job.Spec),
+                        _stopping.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.ProvisioningFailed(e, active.JobId, launch.WorkerId);
+                    await active.Gate.WaitAsync();
+                    try
+                    {
+                        if (!active.Closed && active.Job.State is JobState.Provisioning or JobState.Running)
+                        {
+                            await FailAsync(
+                                active,
+                                "PROVISIONING_FAILED",
+                                $"worker {launch.WorkerId} could not be started: {e.Message}",
+                                new ControlMessage { Cancel = new Cancel { Reason = "provisioning failed" } });
+                        }
+                    }
+                    finally
+                    {
+                        active.Gate.Release();
+                    }
+
+                    return;
+                }
+
+                bool stopIt;
+                await active.Gate.WaitAsync();
+                try
+                {
+                    var worker = active.Worker(launch.WorkerId);
+                    stopIt = active.Closed || worker is null || !worker.IsLive || active.Job.State == JobState.Cancelling;
+                    if (worker is not null)
+                    {
+                        // Recorded even for a worker about to be stopped, so a restarted control plane can find it.
+                        var commit = new JobCommit(active.Job.Clone());
+                        commit.Workers.Add(worker.Record with { Instance = instance.Name, Pid = instance.Pid, ProcessStart = instance.ProcessStart });
+                        if (!active.Closed)
+                        {
+                            await CommitAsync(active, commit);
+                        }
+                        else
+                        {
+                            await store.CommitAsync(commit, CancellationToken.None);
+                        }
+                    }
+                }
+                finally
+                {
+                    active.Gate.Release();
+                }
+
+                if (stopIt && provider is not null)
+                {
+                    await provider.StopAsync(
+                        new WorkerRecord(active.JobId, launch.WorkerId, WorkerState.Exited) { Instance = instance.Name, Pid = instance.Pid, ProcessStart = instance.ProcessStart },
+                        CancellationToken.None);
+                }
+            });
+        }
+    }
+
+    /// <summary>A W3C traceparent whose trace id is derived from the job id, so that all of a job's workers share one trace.</summary>
+    private static string TraceParent(string jobId)
+    {
+        var traceId = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(jobId)).AsSpan(0, 16));
+        var spanId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        return $"00-{traceId}-{spanId}-01";
+    }
+}
+
+/// <summary>Agent tokens: 32 random bytes, base64url in clear for the agent, stored as their SHA-256.</summary>
+internal static class AgentTokens
+{
+    public const int Bytes = 32;
+
+    public static string Create() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(Bytes));
+
+    public static byte[] Hash(string token) => TryHash(token) ?? throw new ArgumentException("not an agent token", nameof(token));
+
+    /// <summary>The stored form of a token, or null when the text cannot be one.</summary>
+    public static byte[]? TryHash(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 64)
+        {
+            return null;
+        }
+
+        Span<byte> raw = stackalloc byte[48];
+        if (Base64Url.DecodeFromChars(token, raw, out _, out var written) != System.Buffers.OperationStatus.Done || written != Bytes)
+        {
+            return null;
+        }
+
+        return SHA256.HashData(raw[..written]);
+    }
+}

@@ -1,0 +1,416 @@
+using Burst.V1;
+using Google.Protobuf;
+using Microsoft.Data.Sqlite;
+
+namespace Burst.ControlPlane.Store;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. One writer connection, used by one transaction at a
+/// time, commits with synchronous=FULL so a commit survives a SIGKILL or a power cut; readers open
+/// their own (pooled) connections and never wait for the writer.
+/// </summary>
+internal sealed class SqliteJobStore : IJobStore, IDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS jobs (
+            job_id TEXT NOT NULL PRIMARY KEY,
+            state INTEGER NOT NULL,
+            create_time_ms INTEGER NOT NULL,
+            last_sequence INTEGER NOT NULL,
+            job BLOB NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, job_id);
+        CREATE TABLE IF NOT EXISTS events (
+            job_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            event BLOB NOT NULL,
+            PRIMARY KEY (job_id, sequence)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS workers (
+            job_id TEXT NOT NULL,
+            worker_id TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            instance TEXT NOT NULL,
+            pid INTEGER,
+            process_start INTEGER,
+            last_report_sequence INTEGER NOT NULL,
+            assigned BLOB NOT NULL,
+            refit INTEGER NOT NULL,
+            PRIMARY KEY (job_id, worker_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS trials (
+            job_id TEXT NOT NULL,
+            trial_id INTEGER NOT NULL,
+            rung INTEGER NOT NULL,
+            result BLOB NOT NULL,
+            PRIMARY KEY (job_id, trial_id, rung)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS agent_tokens (
+            token_hash BLOB NOT NULL PRIMARY KEY,
+            job_id TEXT NOT NULL,
+            worker_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS request_ids (
+            request_id TEXT NOT NULL PRIMARY KEY,
+            job_id TEXT NOT NULL,
+            request_spec BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    public SqliteJobStore(string dataDir)
+    {
+        Directory.CreateDirectory(dataDir);
+        Path = System.IO.Path.Combine(dataDir, "burst.db");
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, "PRAGMA journal_mode=WAL;");
+        Execute(_writer, "PRAGMA synchronous=FULL;");
+        Execute(_writer, Schema);
+    }
+
+    public string Path { get; }
+
+    public async Task<CreateJobOutcome> CreateJobAsync(NewJob newJob, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var tx = _writer.BeginTransaction();
+            if (!string.IsNullOrEmpty(newJob.RequestId))
+            {
+                using var find = Command(_writer, tx, "SELECT job_id, request_spec FROM request_ids WHERE request_id = $r", ("$r", newJob.RequestId));
+                using var reader = find.ExecuteReader();
+                if (reader.Read())
+                {
+                    var existingId = reader.GetString(0);
+                    var existingSpec = JobSpec.Parser.ParseFrom((byte[])reader[1]);
+                    reader.Close();
+                    var existing = ReadJob(_writer, tx, existingId)
+                        ?? throw new InvalidOperationException($"request id {newJob.RequestId} names job {existingId}, which is not stored.");
+                    return new CreateJobOutcome(existing, existingSpec.Equals(newJob.RequestSpec) ? CreateJobStatus.Existing : CreateJobStatus.Conflict);
+                }
+            }
+
+            var job = newJob.Job;
+            var first = newJob.FirstEvent;
+            first.JobId = job.JobId;
+            first.Sequence = 1;
+            job.LastSequence = 1;
+            using (var insert = Command(
+                _writer,
+                tx,
+                "INSERT INTO jobs (job_id, state, create_time_ms, last_sequence, job) VALUES ($id, $state, $created, 1, $job)",
+                ("$id", job.JobId),
+                ("$state", (int)job.State),
+                ("$created", job.CreateTime?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0),
+                ("$job", job.ToByteArray())))
+            {
+                insert.ExecuteNonQuery();
+            }
+
+            InsertEvent(tx, first);
+            if (!string.IsNullOrEmpty(newJob.RequestId))
+            {
+                using var remember = Command(
+                    _writer,
+                    tx,
+                    "INSERT INTO request_ids (request_id, job_id, request_spec) VALUES ($r, $id, $spec)",
+                    ("$r", newJob.RequestId),
+                    ("$id", job.JobId),
+                    ("$spec", newJob.RequestSpec.ToByteArray()));
+                remember.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+            return new CreateJobOutcome(job.Clone(), CreateJobStatus.Created);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<JobEvent>> CommitAsync(JobCommit commit, CancellationToken cancellationToken)
+    {
+        var job = commit.Job;
+        if (commit.Events.Count > 0 && JobStates.IsTerminal(job.State))
+        {
+            var last = commit.Events[^1];
+            if (last.KindCase != JobEvent.KindOneofCase.StateChanged || last.StateChanged.State != job.State)
+            {
+                throw new InvalidOperationException($"job {job.JobId} becomes {job.State}: its last event must be that state change.");
+            }
+        }
+
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var tx = _writer.BeginTransaction();
+            long lastSequence;
+            JobState storedState;
+            using (var current = Command(_writer, tx, "SELECT last_sequence, state FROM jobs WHERE job_id = $id", ("$id", job.JobId)))
+            using (var reader = current.ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    throw new InvalidOperationException($"job {job.JobId} is not stored.");
+                }
+
+                lastSequence = reader.GetInt64(0);
+                storedState = (JobState)reader.GetInt32(1);
+            }
+
+            if (commit.Events.Count > 0 && JobStates.IsTerminal(storedState))
+            {
+                throw new InvalidOperationException($"job {job.JobId} is already {storedState}: no event may follow its terminal event.");
+            }
+
+            foreach (var e in commit.Events)
+            {
+                e.JobId = job.JobId;
+                e.Sequence = ++lastSequence;
+                InsertEvent(tx, e);
+            }
+
+            job.LastSequence = lastSequence;
+            using (var update = Command(
+                _writer,
+                tx,
+                "UPDATE jobs SET state = $state, last_sequence = $seq, job = $job WHERE job_id = $id",
+                ("$id", job.JobId),
+                ("$state", (int)job.State),
+                ("$seq", lastSequence),
+                ("$job", job.ToByteArray())))
+            {
+                update.ExecuteNonQuery();
+            }
+
+            foreach (var w in commit.Workers)
+            {
+                var assigned = new RunTrials();
+                assigned.Trials.AddRange(w.Assigned);
+                using var upsert = Command(
+                    _writer,
+                    tx,
+                    """
+                    INSERT OR REPLACE INTO workers (job_id, worker_id, state, instance, pid, process_start, last_report_sequence, assigned, refit)
+                    VALUES ($job, $worker, $state, $instance, $pid, $start, $report, $assigned, $refit)
+                    """,
+                    ("$job", job.JobId),
+                    ("$worker", w.WorkerId),
+                    ("$state", (int)w.State),
+                    ("$instance", w.Instance),
+                    ("$pid", w.Pid),
+                    ("$start", w.ProcessStart),
+                    ("$report", w.LastReportSequence),
+                    ("$assigned", assigned.ToByteArray()),
+                    ("$refit", w.Refit ? 1 : 0));
+                upsert.ExecuteNonQuery();
+            }
+
+            foreach (var t in commit.Trials)
+            {
+                using var insert = Command(
+                    _writer,
+                    tx,
+                    "INSERT OR IGNORE INTO trials (job_id, trial_id, rung, result) VALUES ($job, $trial, $rung, $result)",
+                    ("$job", job.JobId),
+                    ("$trial", t.TrialId),
+                    ("$rung", t.Rung),
+                    ("$result", t.ToByteArray()));
+                insert.ExecuteNonQuery();
+            }
+
+            foreach (var token in commit.Tokens)
+            {
+                using var insert = Command(
+                    _writer,
+                    tx,
+                    "INSERT INTO agent_tokens (token_hash, job_id, worker_id) VALUES ($hash, $job, $worker)",
+                    ("$hash", token.TokenHash),
+                    ("$job", token.JobId),
+                    ("$worker", token.WorkerId));
+                insert.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+            return commit.Events;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public Task<Job?> GetJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        return Task.FromResult(ReadJob(connection, null, jobId));
+    }
+
+    public Task<IReadOnlyList<Job>> ListJobsAsync(JobState? state, string? beforeJobId, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        using var command = Command(
+            connection,
+            null,
+            """
+            SELECT job FROM jobs
+            WHERE ($state IS NULL OR state = $state) AND ($before IS NULL OR job_id < $before)
+            ORDER BY job_id DESC LIMIT $limit
+            """,
+            ("$state", state is null ? null : (int)state.Value),
+            ("$before", beforeJobId),
+            ("$limit", limit));
+        return Task.FromResult<IReadOnlyList<Job>>(ReadAll(command, r => Job.Parser.ParseFrom((byte[])r[0])));
+    }
+
+    public Task<IReadOnlyList<Job>> ListJobsInStatesAsync(IReadOnlyCollection<JobState> states, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        var names = states.Select((_, i) => "$s" + i).ToArray();
+        using var command = Command(
+            connection,
+            null,
+            $"SELECT job FROM jobs WHERE state IN ({string.Join(", ", names)}) ORDER BY job_id LIMIT $limit",
+            [.. states.Select((s, i) => (names[i], (object?)(int)s)), ("$limit", limit)]);
+        return Task.FromResult<IReadOnlyList<Job>>(ReadAll(command, r => Job.Parser.ParseFrom((byte[])r[0])));
+    }
+
+    public Task<IReadOnlyList<JobEvent>> ReadEventsAsync(string jobId, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        using var command = Command(
+            connection,
+            null,
+            "SELECT event FROM events WHERE job_id = $id AND sequence > $after ORDER BY sequence LIMIT $limit",
+            ("$id", jobId),
+            ("$after", afterSequence),
+            ("$limit", limit));
+        return Task.FromResult<IReadOnlyList<JobEvent>>(ReadAll(command, r => JobEvent.Parser.ParseFrom((byte[])r[0])));
+    }
+
+    public Task<IReadOnlyList<WorkerRecord>> GetWorkersAsync(string jobId, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        using var command = Command(
+            connection,
+            null,
+            "SELECT worker_id, state, instance, pid, process_start, last_report_sequence, assigned, refit FROM workers WHERE job_id = $id ORDER BY worker_id",
+            ("$id", jobId));
+        return Task.FromResult<IReadOnlyList<WorkerRecord>>(ReadAll(command, r => new WorkerRecord(jobId, r.GetString(0), (WorkerState)r.GetInt32(1))
+        {
+            Instance = r.GetString(2),
+            Pid = r.IsDBNull(3) ? null : r.GetInt32(3),
+            ProcessStart = r.IsDBNull(4) ? null : r.GetInt64(4),
+            LastReportSequence = r.GetInt64(5),
+            Assigned = RunTrials.Parser.ParseFrom((byte[])r[6]).Trials.ToArray(),
+            Refit = r.GetInt32(7) != 0,
+        }));
+    }
+
+    public Task<IReadOnlyList<TrialResult>> GetTrialResultsAsync(string jobId, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        using var command = Command(connection, null, "SELECT result FROM trials WHERE job_id = $id ORDER BY rung, trial_id", ("$id", jobId));
+        return Task.FromResult<IReadOnlyList<TrialResult>>(ReadAll(command, r => TrialResult.Parser.ParseFrom((byte[])r[0])));
+    }
+
+    public Task<AgentTokenRecord?> FindAgentTokenAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        using var command = Command(connection, null, "SELECT job_id, worker_id FROM agent_tokens WHERE token_hash = $hash", ("$hash", tokenHash));
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read() ? new AgentTokenRecord(tokenHash, reader.GetString(0), reader.GetString(1)) : null);
+    }
+
+    public Task<bool> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var connection = OpenReader();
+            using var command = Command(connection, null, "SELECT count(*) FROM jobs WHERE 0");
+            command.ExecuteScalar();
+            return Task.FromResult(true);
+        }
+        catch (SqliteException)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        _writeGate.Dispose();
+    }
+
+    private void InsertEvent(SqliteTransaction tx, JobEvent e)
+    {
+        using var insert = Command(
+            _writer,
+            tx,
+            "INSERT INTO events (job_id, sequence, event) VALUES ($id, $seq, $event)",
+            ("$id", e.JobId),
+            ("$seq", e.Sequence),
+            ("$event", e.ToByteArray()));
+        insert.ExecuteNonQuery();
+    }
+
+    private SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static Job? ReadJob(SqliteConnection connection, SqliteTransaction? tx, string jobId)
+    {
+        using var command = Command(connection, tx, "SELECT job FROM jobs WHERE job_id = $id", ("$id", jobId));
+        return command.ExecuteScalar() is byte[] bytes ? Job.Parser.ParseFrom(bytes) : null;
+    }
+
+    private static List<T> ReadAll<T>(SqliteCommand command, Func<SqliteDataReader, T> read)
+    {
+        using var reader = command.ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read())
+        {
+            list.Add(read(reader));
+        }
+
+        return list;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, null, sql);
+        command.ExecuteNonQuery();
+    }
+}
