@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Burst.Training.Native;
+using Burst.Training.Search;
+
+namespace Burst.Training;
+
+/// <summary>
+/// K-fold cross-validation of many trials over one training set. Each fold's training and
+/// validation DMatrix is built once and shared, read-only, by every trial: XGBoost's histogram index
+/// lives in the DMatrix, so building it once per fold instead of once per fit is most of the saving.
+/// </summary>
+public sealed class CrossValidator : IDisposable
+{
+    private readonly TabularData _train;
+    private readonly int[] _foldOf;
+    private readonly long _seed;
+    private readonly ScoringKind _scoring;
+    private readonly Dictionary<int, FoldSet> _foldSets = [];
+    private readonly Lock _gate = new();
+    private bool _disposed;
+
+    private CrossValidator(TabularData train, int folds, long seed, ScoringKind scoring, bool shuffleFolds)
+    {
+        _train = train;
+        Folds = folds;
+        _seed = seed;
+        _scoring = scoring;
+        _foldOf = StratifiedFolds.Assign(train.Labels.Span, folds, shuffleFolds ? seed : null);
+    }
+
+    public int Folds { get; }
+
+    public ScoringKind Scoring => _scoring;
+
+    /// <summary>
+    /// Splits <paramref name="train"/> into stratified folds (scikit-learn's unshuffled
+    /// StratifiedKFold unless <paramref name="shuffleFolds"/>) and builds their matrices. The seed
+    /// seeds XGBoost (and the fold shuffle when asked for).
+    /// </summary>
+    public static CrossValidator Create(TabularData train, int folds, long seed, ScoringKind scoring, bool shuffleFolds = false)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var validator = new CrossValidator(train, folds, seed, scoring, shuffleFolds);
+        try
+        {
+            validator.FoldsFor(BoosterParameters.DefaultMaxBin);
+            return validator;
+        }
+        catch
+        {
+            validator.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The rows (in data order) of each test fold, for inspection and tests.</summary>
+    public IReadOnlyList<int> FoldOfRow => _foldOf;
+
+    /// <summary>
+    /// Cross-validates every trial, <see cref="Parallelism.Concurrency"/> fits at a time with
+    /// <see cref="Parallelism.ThreadsPerTrial"/> XGBoost threads each. <paramref name="onTrial"/> runs
+    /// once per finished trial, one call at a time, on the caller's side (never concurrently with
+    /// itself); an exception from it stops the run. Fits are checked for cancellation between
+    /// boosting rounds. Must not overlap <see cref="Dispose"/>.
+    /// </summary>
+    public async Task RunAsync(IReadOnlyList<TrialSpec> trials, Parallelism parallelism, Func<TrialOutcome, ValueTask> onTrial, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        ArgumentNullException.ThrowIfNull(parallelism);
+        ArgumentNullException.ThrowIfNull(onTrial);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (trials.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var trial in trials)
+        {
+            HyperParameters.Validate(trial.Params);
+            ArgumentOutOfRangeException.ThrowIfLessThan(trial.Rounds, 1, $"Rounds of trial {trial.TrialId}");
+        }
+
+        // Matrices for any non-default max_bin are built (and warmed) here, before fits share them.
+        foreach (var maxBin in trials.Select(t => BoosterParameters.MaxBin(t.Params)).Distinct())
+        {
+            FoldsFor(maxBin);
+        }
+
+        // Longest fits first, so the last ones to finish are short and no core idles long at the end.
+        var order = trials.Select((t, i) => (Trial: t, State: new TrialState(t, Folds)))
+            .OrderByDescending(x => (double)x.Trial.Rounds * Math.Max(1, x.Trial.Params.GetValueOrDefault(HyperParameters.MaxDepth, 6)))
+            .ThenBy(x => x.Trial.TrialId)
+            .Select(x => x.State)
+            .ToArray();
+        var work = order.SelectMany(state => Enumerable.Range(0, Folds).Select(fold => (State: state, Fold: fold))).ToArray();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var finished = Channel.CreateUnbounded<TrialOutcome>(new UnboundedChannelOptions { SingleReader = true });
+        var next = -1;
+        var workers = Enumerable.Range(0, Math.Min(parallelism.Concurrency, work.Length)).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                var predictions = new float[_train.Rows];
+                int item;
+                try
+                {
+                    while ((item = Interlocked.Increment(ref next)) < work.Length)
+                    {
+                        stop.Token.ThrowIfCancellationRequested();
+                        var (state, fold) = work[item];
+                        var score = FitFold(state.Trial, fold, parallelism.ThreadsPerTrial, predictions, stop.Token);
+                        if (state.Record(fold, score) is { } outcome)
+                        {
+                            finished.Writer.TryWrite(outcome);
+                        }
+                    }
+                }
+                catch
+                {
+                    // One failed fit fails the batch: stop the other workers instead of letting them finish it.
+                    stop.Cancel();
+                    throw;
+                }
+            },
+            stop.Token,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
+
+        var all = Task.WhenAll(workers);
+        _ = all.ContinueWith(t => finished.Writer.TryComplete(RootCause(t.Exception)), TaskScheduler.Default);
+        try
+        {
+            await foreach (var outcome in finished.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                await onTrial(outcome).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await all.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            throw;
+        }
+
+        await all.ConfigureAwait(false);
+    }
+
+    /// <summary>The error that stopped the workers, rather than the cancellations it caused in the others.</summary>
+    private static Exception? RootCause(AggregateException? failure) =>
+        failure?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? failure?.InnerExceptions.FirstOrDefault();
+
+    /// <summary>Trains one trial on one fold's training rows and scores it on the fold's held-out rows.</summary>
+    private double FitFold(TrialSpec trial, int fold, int threads, float[] predictions, CancellationToken ct)
+    {
+        var set = FoldsFor(BoosterParameters.MaxBin(trial.Params));
+        var (train, validation, labels) = set.Folds[fold];
+        using var booster = Booster.Create(train, BoosterParameters.For(trial.Params, threads, _seed));
+        booster.Train(train, trial.Rounds, ct);
+        var output = predictions.AsSpan(0, labels.Length);
+        booster.PredictInto(validation, output);
+        return Search.Scoring.Score(_scoring, labels, output);
+    }
+
+    private FoldSet FoldsFor(int maxBin)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_foldSets.TryGetValue(maxBin, out var set))
+            {
+                set = FoldSet.Build(_train, _foldOf, Folds, maxBin);
+                _foldSets[maxBin] = set;
+            }
+
+            return set;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var set in _foldSets.Values)
+            {
+                set.Dispose();
+            }
+
+            _foldSets.Clear();
+        }
+    }
+
+    /// <summary>Fold scores of one trial as they come in; the last fold in makes the outcome.</summary>
+    private sealed class TrialState(TrialSpec trial, int folds)
+    {
+        private readonly double[] _scores = new double[folds];
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private int _remaining = folds;
+
+        public TrialSpec Trial { get; } = trial;
+
+        public TrialOutcome? Record(int fold, double score)
+        {
+            _scores[fold] = score;
+            if (Interlocked.Decrement(ref _remaining) != 0)
+            {
+                return null;
+            }
+
+            // The decrement is a full fence: every other fold's score is visible here.
+            return new TrialOutcome(Trial, _scores, _scores.Average(), Stopwatch.GetElapsedTime(_started));
+        }
+    }
+
+    /// <summary>The training and validation matrices of every fold, for one max_bin.</summary>
+    private sealed class FoldSet : IDisposable
+    {
+        private FoldSet((DMatrix Train, DMatrix Validation, float[] Labels)[] folds) => Folds = folds;
+
+        public (DMatrix Train, DMatrix Validation, float[] Labels)[] Folds { get; }
+
+        public static FoldSet Build(TabularData data, int[] foldOf, int folds, int maxBin)
+        {
+            var built = new List<(DMatrix, DMatrix, float[])>(folds);
+            try
+            {
+                for (var f = 0; f < folds; f++)
+                {
+                    var trainRows = Enumerable.Range(0, data.Rows).Where(r => foldOf[r] != f).ToArray();
+                    var testRows = Enumerable.Range(0, data.Rows).Where(r => foldOf[r] == f).ToArray();
+                    var trainPart = data.Subset(trainRows);
+                    var testPart = data.Subset(testRows);
+                    var train = DMatrix.FromDense(trainPart.Features.Span, trainPart.Rows, trainPart.Columns, trainPart.Labels.Span);
+                    built.Add((train, DMatrix.FromDense(testPart.Features.Span, testPart.Rows, testPart.Columns), testPart.Labels.ToArray()));
+                    Warm(train, built[^1].Item2, maxBin);
+                }
+
+                return new FoldSet(built.ToArray());
+            }
+            catch
+            {
+                foreach (var (train, validation, _) in built)
+                {
+                    train.Dispose();
+                    validation.Dispose();
+                }
+
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// XGBoost builds a DMatrix's histogram index lazily, on the first fit, without locking; one
+        /// throwaway round here builds it before concurrent trials read it.
+        /// </summary>
+        private static void Warm(DMatrix train, DMatrix validation, int maxBin)
+        {
+            using var booster = Booster.Create(train, [
+                new("objective", "binary:logistic"),
+                new("tree_method", "hist"),
+                new("max_bin", maxBin.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("max_depth", "1"),
+            ]);
+            booster.UpdateOneIter(0, train);
+            _ = booster.Predict(validation);
+        }
+
+        public void Dispose()
+        {
+            foreach (var (train, validation, _) in Folds)
+            {
+                train.Dispose();
+                validation.Dispose();
+            }
+        }
+    }
+}

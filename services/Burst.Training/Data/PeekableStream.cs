@@ -1,0 +1,80 @@
+namespace Burst.Training;
+
+/// <summary>A forward-only stream whose first bytes can be looked at before anyone reads them (to spot gzip's magic number on a non-seekable stream).</summary>
+internal sealed class PeekableStream(Stream inner) : Stream
+{
+    private readonly byte[] _prefix = new byte[4];
+    private int _prefixLength;
+    private int _prefixPosition;
+    private bool _peeked;
+
+    /// <summary>Up to <paramref name="count"/> (at most 4) leading bytes; fewer when the stream is shorter.</summary>
+    public ReadOnlySpan<byte> Peek(int count)
+    {
+        if (!_peeked)
+        {
+            _peeked = true;
+            while (_prefixLength < _prefix.Length)
+            {
+                var read = inner.Read(_prefix, _prefixLength, _prefix.Length - _prefixLength);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                _prefixLength += read;
+            }
+        }
+
+        return _prefix.AsSpan(0, Math.Min(count, _prefixLength));
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_prefixPosition < _prefixLength)
+        {
+            var n = Math.Min(buffer.Length, _prefixLength - _prefixPosition);
+            _prefix.AsSpan(_prefixPosition, n).CopyTo(buffer);
+            _prefixPosition += n;
+            return n;
+        }
+
+        return inner.Read(buffer);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,166 @@
+namespace Burst.Training.Native;
+
+/// <summary>An XGBoost learner: set parameters, boost rounds, predict, save and load.</summary>
+internal sealed unsafe class Booster : IDisposable
+{
+    /// <summary>Plain probabilities for binary:logistic, over every tree.</summary>
+    private const string PredictConfig = """{"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false}""";
+
+    private Booster(BoosterHandle handle) => Handle = handle;
+
+    internal BoosterHandle Handle { get; }
+
+    /// <summary>A learner that trains on <paramref name="train"/> (null for one that is about to load a model).</summary>
+    public static Booster Create(DMatrix? train, IEnumerable<KeyValuePair<string, string>> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var booster = Create(train);
+        try
+        {
+            foreach (var (name, value) in parameters)
+            {
+                booster.SetParam(name, value);
+            }
+        }
+        catch
+        {
+            booster.Dispose();
+            throw;
+        }
+
+        return booster;
+    }
+
+    private static Booster Create(DMatrix? train)
+    {
+        BoosterHandle handle;
+        if (train is null)
+        {
+            NativeMethods.Check(NativeMethods.XGBoosterCreate(null, 0, out handle), nameof(NativeMethods.XGBoosterCreate));
+            return new Booster(handle);
+        }
+
+        // The raw pointer is only lent for the call; the ref count keeps the DMatrix alive meanwhile.
+        var added = false;
+        try
+        {
+            train.Handle.DangerousAddRef(ref added);
+            var raw = train.Handle.DangerousGetHandle();
+            NativeMethods.Check(NativeMethods.XGBoosterCreate(&raw, 1, out handle), nameof(NativeMethods.XGBoosterCreate));
+            return new Booster(handle);
+        }
+        finally
+        {
+            if (added)
+            {
+                train.Handle.DangerousRelease();
+            }
+        }
+    }
+
+    public void SetParam(string name, string value) =>
+        NativeMethods.Check(NativeMethods.XGBoosterSetParam(Handle, name, value), $"{nameof(NativeMethods.XGBoosterSetParam)}({name}={value})");
+
+    /// <summary>Boosts one more round on <paramref name="train"/>; <paramref name="iteration"/> counts from 0.</summary>
+    public void UpdateOneIter(int iteration, DMatrix train) =>
+        NativeMethods.Check(NativeMethods.XGBoosterUpdateOneIter(Handle, iteration, train.Handle), nameof(NativeMethods.XGBoosterUpdateOneIter));
+
+    /// <summary>Boosts until <paramref name="rounds"/> rounds exist, checking for cancellation between rounds.</summary>
+    public void Train(DMatrix train, int rounds, CancellationToken ct)
+    {
+        for (var i = BoostedRounds; i < rounds; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            UpdateOneIter(i, train);
+        }
+    }
+
+    public int BoostedRounds
+    {
+        get
+        {
+            NativeMethods.Check(NativeMethods.XGBoosterBoostedRounds(Handle, out var rounds), nameof(NativeMethods.XGBoosterBoostedRounds));
+            return rounds;
+        }
+    }
+
+    public long FeatureCount
+    {
+        get
+        {
+            NativeMethods.Check(NativeMethods.XGBoosterGetNumFeature(Handle, out var features), nameof(NativeMethods.XGBoosterGetNumFeature));
+            return (long)features;
+        }
+    }
+
+    /// <summary>Positive-class probabilities for every row of <paramref name="data"/>.</summary>
+    public float[] Predict(DMatrix data)
+    {
+        var result = new float[data.Rows];
+        PredictInto(data, result);
+        return result;
+    }
+
+    /// <summary>Writes one probability per row into <paramref name="destination"/>; XGBoost's buffer is only valid until the next call, so it is copied at once.</summary>
+    public void PredictInto(DMatrix data, Span<float> destination)
+    {
+        NativeMethods.Check(
+            NativeMethods.XGBoosterPredictFromDMatrix(Handle, data.Handle, PredictConfig, out _, out _, out var result),
+            nameof(NativeMethods.XGBoosterPredictFromDMatrix));
+        if (destination.Length != data.Rows)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} values for {data.Rows} rows.", nameof(destination));
+        }
+
+        new ReadOnlySpan<float>(result, destination.Length).CopyTo(destination);
+    }
+
+    /// <summary>Saves the model; a path ending in .json gives XGBoost's JSON format, which every xgboost binding loads.</summary>
+    public void Save(string path) => NativeMethods.Check(NativeMethods.XGBoosterSaveModel(Handle, path), $"{nameof(NativeMethods.XGBoosterSaveModel)}({path})");
+
+    /// <summary>The model in XGBoost's JSON format, as bytes.</summary>
+    public byte[] SaveJson()
+    {
+        NativeMethods.Check(
+            NativeMethods.XGBoosterSaveModelToBuffer(Handle, """{"format": "json"}""", out var length, out var buffer),
+            nameof(NativeMethods.XGBoosterSaveModelToBuffer));
+        return new ReadOnlySpan<byte>(buffer, checked((int)length)).ToArray();
+    }
+
+    public static Booster Load(string path)
+    {
+        var booster = Create(null);
+        try
+        {
+            NativeMethods.Check(NativeMethods.XGBoosterLoadModel(booster.Handle, path), $"{nameof(NativeMethods.XGBoosterLoadModel)}({path})");
+            return booster;
+        }
+        catch
+        {
+            booster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads a model from bytes in either of XGBoost's formats (JSON or UBJSON/binary).</summary>
+    public static Booster Load(ReadOnlySpan<byte> model)
+    {
+        var booster = Create(null);
+        try
+        {
+            fixed (byte* buffer = model)
+            {
+                NativeMethods.Check(NativeMethods.XGBoosterLoadModelFromBuffer(booster.Handle, buffer, (ulong)model.Length), nameof(NativeMethods.XGBoosterLoadModelFromBuffer));
+            }
+
+            return booster;
+        }
+        catch
+        {
+            booster.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => Handle.Dispose();
+}

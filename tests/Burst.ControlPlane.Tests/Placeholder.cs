@@ -1,5 +1,0 @@
-namespace Burst.ControlPlane.Tests;
-
-public sealed class SmokeTests
-{
-}

@@ -1,5 +1,0 @@
-namespace Burst.Training.Tests;
-
-public sealed class SmokeTests
-{
-}
