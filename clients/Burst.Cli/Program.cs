@@ -1,1 +1,4 @@
-return 0;
+using Burst.Cli;
+
+using var signals = new TerminationSignals();
+return await Cli.RunAsync(args, CliContext.ForProcess(), signals.Token);

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Burst.ControlPlane;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Burst.Cli.Commands;
+
+/// <summary><c>burst server [--listen URL] [--data-dir DIR] [--max-concurrent-jobs N]</c>: runs the control plane until Ctrl+C or SIGTERM.</summary>
+internal static class ServerCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var defaults = new ControlPlaneOptions();
+        var listen = new Option<string>("--listen")
+        {
+            Description = "Where the gRPC endpoint listens (http:// is HTTP/2 without TLS; port 0 picks a free port)",
+            HelpName = "URL",
+            DefaultValueFactory = _ => defaults.Listen,
+        };
+        var dataDir = new Option<string>("--data-dir")
+        {
+            Description = "Folder for the job database, worker logs and models",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => defaults.DataDir,
+        };
+        var maxConcurrentJobs = new Option<int>("--max-concurrent-jobs")
+        {
+            Description = "Jobs that may run at once; the rest wait queued",
+            HelpName = "N",
+            DefaultValueFactory = _ => defaults.MaxConcurrentJobs,
+        };
+        var command = new Command("server", "Run the control plane") { listen, dataDir, maxConcurrentJobs };
+        command.SetAction((parseResult, cancellationToken) =>
+            CommandRunner.RunAsync(context, null, async ct =>
+            {
+                var options = new ControlPlaneOptions
+                {
+                    Listen = parseResult.GetValue(listen)!,
+                    DataDir = Path.GetFullPath(parseResult.GetValue(dataDir)!),
+                    MaxConcurrentJobs = parseResult.GetValue(maxConcurrentJobs),
+                };
+                return await RunAsync(context, options, ct);
+            }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Runs until the token is cancelled (Ctrl+C, SIGTERM) or the host stops itself; then stops gracefully.</summary>
+    private static async Task<int> RunAsync(CliContext context, ControlPlaneOptions options, CancellationToken cancellationToken)
+    {
+        await using var app = ControlPlaneApp.Build(options);
+        try
+        {
+            await app.StartAsync(CancellationToken.None);
+        }
+        catch (OptionsValidationException e)
+        {
+            context.Error.WriteLine($"burst: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (IOException e)
+        {
+            context.Error.WriteLine($"burst: cannot listen on {options.Listen}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+
+        context.Out.WriteLine($"burst control plane listening on {ControlPlaneApp.BoundAddress(app)} (data: {options.DataDir})");
+        await context.Out.FlushAsync(CancellationToken.None);
+
+        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        context.Out.WriteLine("burst control plane stopped");
+        return ExitCodes.Success;
+    }
+}

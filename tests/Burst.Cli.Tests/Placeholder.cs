@@ -1,5 +1,0 @@
-namespace Burst.Cli.Tests;
-
-public sealed class SmokeTests
-{
-}
