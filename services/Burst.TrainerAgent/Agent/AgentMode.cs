@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using Burst.Training.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Burst.TrainerAgent.Agent;
+
+/// <summary>
+/// `burst-agent agent`: attach to a control plane and run the job's trials.
+/// Configuration comes from flags or the environment the provider sets:
+/// BURST_CONTROL_PLANE, BURST_JOB_ID, BURST_WORKER_ID, BURST_AGENT_TOKEN, TRACEPARENT, BURST_EXIT_ACTION.
+/// Exit codes: 0 done (shut down or cancelled), 2 usage, 3 refused by the control plane, 4 control plane unreachable.
+/// </summary>
+public static class AgentMode
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        AgentSettings settings;
+        try
+        {
+            settings = AgentSettings.Parse(args, Environment.GetEnvironmentVariable);
+        }
+        catch (AgentUsageException e)
+        {
+            await Console.Error.WriteLineAsync($"burst-agent agent: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        using var loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Information)
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            }));
+        var logger = loggers.CreateLogger("burst-agent");
+
+        // The provider stops an agent with SIGTERM: stop the work and leave quickly.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            AgentLog.Signalled(logger);
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The signal came as the agent was already leaving.
+            }
+        });
+
+        var files = new FileObjectStore();
+        var store = new ObjectStoreRegistry([BundledObjectStore.ForExecutable(files), files]);
+        var session = new AgentSession(settings, store, loggers, TimeProvider.System);
+        try
+        {
+            var outcome = await session.RunAsync(stop.Token).ConfigureAwait(false);
+            switch (outcome)
+            {
+                case AgentSession.Outcome.Shutdown:
+                    await ExitActions.RunAsync(settings.ExitAction, logger, CancellationToken.None).ConfigureAwait(false);
+                    return 0;
+                case AgentSession.Outcome.Cancelled:
+                    return 0;
+                case AgentSession.Outcome.Refused:
+                    return 3;
+                default:
+                    return 4;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return 143;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+namespace Burst.TrainerAgent.Agent;
+
+/// <summary>What to do once the control plane says the job is over.</summary>
+public enum ExitAction
+{
+    /// <summary>Just exit (local agent processes).</summary>
+    None,
+    /// <summary>Power the machine off (`shutdown -h now`).</summary>
+    Shutdown,
+    /// <summary>Delete this VM through the Compute Engine API, falling back to a shutdown.</summary>
+    DeleteInstance,
+}
+
+/// <summary>How an agent finds its control plane and proves which job it works for.</summary>
+public sealed record AgentSettings(
+    Uri ControlPlane,
+    string JobId,
+    string WorkerId,
+    string Token,
+    string? TraceParent,
+    ExitAction ExitAction,
+    TimeSpan ReconnectWindow)
+{
+    public const string ControlPlaneVariable = "BURST_CONTROL_PLANE";
+    public const string JobIdVariable = "BURST_JOB_ID";
+    public const string WorkerIdVariable = "BURST_WORKER_ID";
+    public const string TokenVariable = "BURST_AGENT_TOKEN";
+    public const string TraceParentVariable = "TRACEPARENT";
+    public const string ExitActionVariable = "BURST_EXIT_ACTION";
+
+    /// <summary>
+    /// Reads flags first, then environment variables. The token is normally passed in the
+    /// environment so that it never shows in a process listing.
+    /// </summary>
+    public static AgentSettings Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new AgentUsageException($"unexpected argument '{arg}'");
+            }
+
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                flags[arg[2..eq]] = arg[(eq + 1)..];
+            }
+            else if (i + 1 < args.Count)
+            {
+                flags[arg[2..]] = args[++i];
+            }
+            else
+            {
+                throw new AgentUsageException($"flag '{arg}' needs a value");
+            }
+        }
+
+        string? Get(string flag, string variable) =>
+            flags.Remove(flag, out var value) ? value : NullIfEmpty(environment(variable));
+
+        string Require(string flag, string variable) =>
+            Get(flag, variable) ?? throw new AgentUsageException($"missing --{flag} (or the {variable} environment variable)");
+
+        var address = Require("control-plane", ControlPlaneVariable);
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+        {
+            throw new AgentUsageException($"--control-plane must be an http:// or https:// URL, got '{address}'");
+        }
+
+        var jobId = Require("job-id", JobIdVariable);
+        var workerId = Require("worker-id", WorkerIdVariable);
+        var token = Require("token", TokenVariable);
+        var traceParent = Get("traceparent", TraceParentVariable);
+        var exitAction = ParseExitAction(Get("exit-action", ExitActionVariable) ?? "none");
+        var window = Get("reconnect-window", "BURST_RECONNECT_WINDOW_SECONDS") is { } w
+            ? TimeSpan.FromSeconds(ParsePositive(w, "reconnect-window"))
+            : TimeSpan.FromMinutes(10);
+
+        if (flags.Count > 0)
+        {
+            throw new AgentUsageException($"unknown flag --{flags.Keys.First()}");
+        }
+
+        return new AgentSettings(uri, jobId, workerId, token, traceParent, exitAction, window);
+    }
+
+    private static ExitAction ParseExitAction(string value) => value switch
+    {
+        "none" => ExitAction.None,
+        "shutdown" => ExitAction.Shutdown,
+        "delete-instance" => ExitAction.DeleteInstance,
+        _ => throw new AgentUsageException($"--exit-action must be none, shutdown or delete-instance, got '{value}'"),
+    };
+
+    private static int ParsePositive(string value, string flag) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new AgentUsageException($"--{flag} must be a positive whole number of seconds, got '{value}'");
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
+
+/// <summary>Bad flags or environment: the message names what was wrong.</summary>
+public sealed class AgentUsageException(string message) : Exception(message);

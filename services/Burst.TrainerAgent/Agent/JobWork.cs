@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Burst.Training;
+using Burst.Training.Search;
+using Burst.Training.Storage;
+using Burst.V1;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+
+namespace Burst.TrainerAgent.Agent;
+
+/// <summary>
+/// The training side of an agent: loads the data once, builds each fold's matrices once,
+/// runs the trials the control plane hands over, and refits the best config. It outlives
+/// connections: a dropped stream does not stop the work, whose reports wait in the outbox.
+/// </summary>
+public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObjectStore store, ILogger logger) : IAsyncDisposable
+{
+    private readonly Channel<Func<Task>> _commands = Channel.CreateUnbounded<Func<Task>>();
+    private readonly HashSet<(int TrialId, int Rung)> _received = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private JobSpec? _spec;
+    private LoadedDataset? _data;
+    private CrossValidator? _validator;
+    private bool _failed;
+    private bool _refitStarted;
+
+    /// <summary>Completes when the work loop ends (after a cancel, or when disposed).</summary>
+    public Task Completion => _loop ?? Task.CompletedTask;
+
+    /// <summary>Starts the work loop on the first assignment; later ones (reconnects) change nothing.</summary>
+    public void Start(Assignment assignment)
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        _spec = assignment.Spec;
+        _loop = Task.Run(() => LoopAsync(_stop.Token));
+    }
+
+    /// <summary>Queues the trials not seen before; after a control-plane restart it may hand over some again.</summary>
+    public void Enqueue(RunTrials batch)
+    {
+        var fresh = batch.Trials.Where(t => _received.Add((t.TrialId, t.Rung))).ToList();
+        if (fresh.Count > 0)
+        {
+            _commands.Writer.TryWrite(() => RunTrialsAsync(fresh, _stop.Token));
+        }
+        else
+        {
+            // Everything in the batch is done or under way: say so, so that the control plane moves on.
+            _commands.Writer.TryWrite(() => ReportIdleAsync());
+        }
+    }
+
+    public void StartRefit(V1.Refit refit)
+    {
+        if (_refitStarted)
+        {
+            return;
+        }
+
+        _refitStarted = true;
+        _commands.Writer.TryWrite(() => RefitAsync(refit, _stop.Token));
+    }
+
+    public void Cancel() => _stop.Cancel();
+
+    public async ValueTask DisposeAsync()
+    {
+        _commands.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        _validator?.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task LoopAsync(CancellationToken ct)
+    {
+        await foreach (var command in _commands.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            if (_failed)
+            {
+                continue;
+            }
+
+            try
+            {
+                await EnsureLoadedAsync(ct).ConfigureAwait(false);
+                await command().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+        }
+    }
+
+    private async Task EnsureLoadedAsync(CancellationToken ct)
+    {
+        if (_data is not null)
+        {
+            return;
+        }
+
+        var spec = _spec!;
+        var dataset = ToDatasetSpec(spec.Dataset);
+        Log("info", $"loading {dataset.TrainUri}" + (dataset.TestUri is null ? "" : $" and {dataset.TestUri}"));
+        _data = await DatasetLoader.LoadAsync(dataset, store, ct).ConfigureAwait(false);
+        AgentLog.DataLoaded(logger, _data.Train.Rows, _data.Train.Columns, dataset.TrainUri);
+        Log("info", $"loaded {_data.Train.Rows} training rows with {_data.Train.Columns} features; building {Folds(spec)} folds");
+        _validator = CrossValidator.Create(_data.Train, Folds(spec), spec.Search.Seed, ToScoring(spec.Search.Scoring));
+    }
+
+    private async Task RunTrialsAsync(IReadOnlyList<TrialToRun> trials, CancellationToken ct)
+    {
+        var specs = trials.Select(ToTrialSpec).ToList();
+        var parallelism = Parallelism.For(Environment.ProcessorCount, specs.Count, _spec!.Search.Threads);
+        await _validator!.RunAsync(specs, parallelism, outcome =>
+        {
+            AgentLog.TrialDone(logger, outcome.Trial.TrialId, outcome.Trial.Rung, outcome.MeanScore, outcome.Duration);
+            outbox.Add(new Report { Trial = ToTrialResult(outcome) });
+            return ValueTask.CompletedTask;
+        }, ct).ConfigureAwait(false);
+        await ReportIdleAsync().ConfigureAwait(false);
+    }
+
+    private Task ReportIdleAsync()
+    {
+        if (_commands.Reader.Count == 0)
+        {
+            outbox.Add(new Report { Idle = new Idle() });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task RefitAsync(V1.Refit refit, CancellationToken ct)
+    {
+        var spec = _spec!;
+        var started = Stopwatch.StartNew();
+        var best = ToTrialSpec(refit.Best);
+        outbox.Add(new Report { Progress = new Progress { Phase = "refit", BestParams = refit.Best.Params, BestScore = refit.CvBest } });
+        var threads = spec.Search.Threads > 0 ? spec.Search.Threads : Environment.ProcessorCount;
+        using var model = await Task.Run(() => Training.Refit.Run(_data!.Train, best, threads, ct), ct).ConfigureAwait(false);
+        var metrics = _data!.Test is { } test ? model.Evaluate(test) : null;
+
+        var folder = string.IsNullOrEmpty(refit.ModelUri) ? spec.Output.ModelUri : refit.ModelUri;
+        outbox.Add(new Report { Progress = new Progress { Phase = "upload", BestParams = refit.Best.Params, BestScore = refit.CvBest } });
+        var dataset = ToDatasetSpec(spec.Dataset);
+        var manifest = new BundleManifest(
+            _data.Encoding,
+            best.Params,
+            model.Rounds,
+            new CrossValidationSummary(ToStrategy(spec.Search.Strategy), ToScoring(spec.Search.Scoring), Folds(spec), refit.Trials, refit.CvBest),
+            metrics,
+            new DataProvenance(dataset.TrainUri, _data.TrainSha256, dataset.TestUri, _data.TestSha256),
+            BundleManifest.CurrentVersions(),
+            DateTimeOffset.UtcNow);
+        await ModelBundle.SaveAsync(store, folder, model, manifest, ct).ConfigureAwait(false);
+        AgentLog.ModelWritten(logger, folder, metrics?.Accuracy ?? double.NaN);
+
+        var result = new JobResult
+        {
+            BestParams = refit.Best.Params,
+            CvBest = refit.CvBest,
+            ModelUri = folder,
+            Trials = refit.Trials,
+            Fits = refit.Fits + 1,
+            BestTrialId = refit.Best.TrialId,
+            SearchDuration = Duration.FromTimeSpan(started.Elapsed),
+        };
+        if (metrics is not null)
+        {
+            result.TestMetrics = ToMetrics(metrics);
+        }
+
+        outbox.Add(new Report { Result = result });
+    }
+
+    private void Fail(Exception e)
+    {
+        _failed = true;
+        AgentLog.WorkFailed(logger, e.Message, e);
+        var reason = e switch
+        {
+            DataFormatException => "DATA_INVALID",
+            FileNotFoundException or DirectoryNotFoundException => "DATA_NOT_FOUND",
+            ArgumentException => "SPEC_INVALID",
+            _ => "TRAINING_ERROR",
+        };
+        outbox.Add(new Report { Failure = new AgentFailure { Reason = reason, Message = e.Message } });
+    }
+
+    private void Log(string level, string message) =>
+        outbox.Add(new Report { Log = new LogLine { WorkerId = settings.WorkerId, Level = level, Message = message } });
+
+    private TrialResult ToTrialResult(TrialOutcome outcome)
+    {
+        var result = new TrialResult
+        {
+            TrialId = outcome.Trial.TrialId,
+            Rung = outcome.Trial.Rung,
+            Rounds = outcome.Trial.Rounds,
+            MeanScore = outcome.MeanScore,
+            Duration = Duration.FromTimeSpan(outcome.Duration),
+            WorkerId = settings.WorkerId,
+            Params = new ParamSet(),
+        };
+        result.FoldScores.AddRange(outcome.FoldScores);
+        foreach (var (name, value) in outcome.Trial.Params)
+        {
+            result.Params.Values[name] = value;
+        }
+        return result;
+    }
+
+    internal static TrialSpec ToTrialSpec(TrialToRun trial) =>
+        new(trial.TrialId, trial.Rung, trial.Rounds, new Dictionary<string, double>(trial.Params?.Values ?? new Google.Protobuf.Collections.MapField<string, double>()));
+
+    internal static DatasetSpec ToDatasetSpec(Dataset dataset)
+    {
+        var format = dataset.Format switch
+        {
+            DataFormat.Csv => DatasetFormat.Csv,
+            DataFormat.Census => DatasetFormat.Census,
+            _ => string.IsNullOrEmpty(dataset.LabelColumn) ? DatasetFormat.Census : DatasetFormat.Csv,
+        };
+        return new DatasetSpec(
+            dataset.TrainUri,
+            string.IsNullOrEmpty(dataset.TestUri) ? null : dataset.TestUri,
+            format,
+            string.IsNullOrEmpty(dataset.LabelColumn) ? null : dataset.LabelColumn,
+            string.IsNullOrEmpty(dataset.PositiveLabel) ? null : dataset.PositiveLabel);
+    }
+
+    internal static ScoringKind ToScoring(V1.Scoring scoring) => scoring switch
+    {
+        V1.Scoring.RocAuc => ScoringKind.RocAuc,
+        V1.Scoring.LogLoss => ScoringKind.LogLoss,
+        _ => ScoringKind.Accuracy,
+    };
+
+    internal static SearchStrategyKind ToStrategy(SearchStrategy strategy) => strategy switch
+    {
+        SearchStrategy.SuccessiveHalving => SearchStrategyKind.SuccessiveHalving,
+        SearchStrategy.Explicit => SearchStrategyKind.Explicit,
+        _ => SearchStrategyKind.Random,
+    };
+
+    private static int Folds(JobSpec spec) => spec.Search.Folds > 0 ? spec.Search.Folds : 3;
+
+    private static V1.Metrics ToMetrics(Training.Metrics m) => new()
+    {
+        Accuracy = m.Accuracy,
+        RocAuc = m.RocAuc,
+        LogLoss = m.LogLoss,
+        TruePositives = m.TruePositives,
+        FalsePositives = m.FalsePositives,
+        TrueNegatives = m.TrueNegatives,
+        FalseNegatives = m.FalseNegatives,
+        Count = m.Count,
+    };
+}
