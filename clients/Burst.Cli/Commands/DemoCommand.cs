@@ -111,31 +111,51 @@ internal static class DemoCommand
         }
     }
 
-    /// <summary>Keeps the model (it is what the demo made) and drops the job database and worker logs.</summary>
+    /// <summary>
+    /// Keeps the model (it is what the demo made) and drops the job database and worker logs; a demo that
+    /// made no model leaves nothing behind.
+    /// </summary>
     private static void RemoveAllButModels(CliContext context, string dataDir)
     {
-        foreach (var entry in new DirectoryInfo(dataDir).EnumerateFileSystemInfos())
+        var folder = new DirectoryInfo(dataDir);
+        if (!folder.Exists)
+        {
+            return;
+        }
+
+        if (!Directory.Exists(Path.Combine(dataDir, "models")))
+        {
+            TryDelete(context, folder);
+            return;
+        }
+
+        foreach (var entry in folder.EnumerateFileSystemInfos())
         {
             if (entry.Name == "models")
             {
                 continue;
             }
 
-            try
+            TryDelete(context, entry);
+        }
+    }
+
+    private static void TryDelete(CliContext context, FileSystemInfo entry)
+    {
+        try
+        {
+            if (entry is DirectoryInfo directory)
             {
-                if (entry is DirectoryInfo directory)
-                {
-                    directory.Delete(recursive: true);
-                }
-                else
-                {
-                    entry.Delete();
-                }
+                directory.Delete(recursive: true);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            else
             {
-                context.Error.WriteLine($"burst: could not remove {entry.FullName}: {e.Message}");
+                entry.Delete();
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.Error.WriteLine($"burst: could not remove {entry.FullName}: {e.Message}");
         }
     }
 
