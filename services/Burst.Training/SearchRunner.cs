@@ -32,7 +32,7 @@ public sealed class SearchResult(
     /// <summary>Models trained: one per trial and fold, plus the refit.</summary>
     public int Fits { get; } = fits;
 
-    /// <summary>Boosting rounds over every fit (trial rounds × folds, plus the refit's).</summary>
+    /// <summary>Boosting rounds actually run: every fold of every trial (continued halving trials count their added rounds only), plus the refit's.</summary>
     public long BoostingRounds { get; } = boostingRounds;
 
     public void Dispose() => Model.Dispose();
@@ -49,9 +49,11 @@ public static class SearchRunner
         var planner = TrialPlanner.Create(settings);
         var started = Stopwatch.GetTimestamp();
         var completed = new List<TrialOutcome>();
-        long rounds = 0;
+        long rounds;
         using (var validator = CrossValidator.Create(request.Train, settings.Folds, settings.Seed, settings.Scoring))
         {
+            // A halving rung continues its survivors' boosters from the rung before.
+            validator.ContinueTrials = settings.Strategy == SearchStrategyKind.SuccessiveHalving;
             // Successive halving needs a rung's results before it knows the next rung's trials.
             for (var pending = planner.Pending(completed); pending.Count > 0; pending = planner.Pending(completed))
             {
@@ -61,7 +63,6 @@ public static class SearchRunner
                     async outcome =>
                     {
                         completed.Add(outcome);
-                        rounds += (long)outcome.Trial.Rounds * settings.Folds;
                         if (onTrial is not null)
                         {
                             await onTrial(outcome).ConfigureAwait(false);
@@ -69,6 +70,8 @@ public static class SearchRunner
                     },
                     ct).ConfigureAwait(false);
             }
+
+            rounds = validator.BoostedRounds;
         }
 
         var best = planner.Best(completed);

@@ -17,7 +17,9 @@ public sealed class CrossValidator : IDisposable
     private readonly long _seed;
     private readonly ScoringKind _scoring;
     private readonly Dictionary<int, FoldSet> _foldSets = [];
+    private readonly Dictionary<(int TrialId, int Fold), (Booster Booster, IReadOnlyDictionary<string, double> Params)> _kept = [];
     private readonly Lock _gate = new();
+    private long _boostedRounds;
     private bool _disposed;
 
     private CrossValidator(TabularData train, int folds, long seed, ScoringKind scoring, bool shuffleFolds)
@@ -54,8 +56,20 @@ public sealed class CrossValidator : IDisposable
         }
     }
 
-    /// <summary>The rows (in data order) of each test fold, for inspection and tests.</summary>
+    /// <summary>The test fold of every training row, for inspection and tests.</summary>
     public IReadOnlyList<int> FoldOfRow => _foldOf;
+
+    /// <summary>
+    /// Keep each trial's fold boosters after a run, so that a later run of the same trial (same
+    /// TrialId and params) with more rounds continues them instead of starting over: a successive-
+    /// halving rung then costs only the rounds its survivors add. Boosters of trials absent from the
+    /// next run are freed when it starts. The scores are the same as training from scratch; configs
+    /// that sample rows or columns are always retrained, since their random stream would differ.
+    /// </summary>
+    public bool ContinueTrials { get; set; }
+
+    /// <summary>Boosting rounds actually run by this validator (continued trials count only their new rounds).</summary>
+    public long BoostedRounds => Interlocked.Read(ref _boostedRounds);
 
     /// <summary>
     /// Cross-validates every trial, <see cref="Parallelism.Concurrency"/> fits at a time with
@@ -86,6 +100,8 @@ public sealed class CrossValidator : IDisposable
         {
             FoldsFor(maxBin);
         }
+
+        ReleaseKeptBoostersNotIn(trials);
 
         // Longest fits first, so the last ones to finish are short and no core idles long at the end.
         var order = trials.Select((t, i) => (Trial: t, State: new TrialState(t, Folds)))
@@ -162,12 +178,92 @@ public sealed class CrossValidator : IDisposable
     {
         var set = FoldsFor(BoosterParameters.MaxBin(trial.Params));
         var (train, validation, labels) = set.Folds[fold];
-        using var booster = Booster.Create(train, BoosterParameters.For(trial.Params, threads, _seed));
-        booster.Train(train, trial.Rounds, ct);
-        var output = predictions.AsSpan(0, labels.Length);
-        booster.PredictInto(validation, output);
-        return Search.Scoring.Score(_scoring, labels, output);
+        var booster = TakeKeptBooster(trial, fold, threads) ?? Booster.Create(train, BoosterParameters.For(trial.Params, threads, _seed));
+        var keep = false;
+        try
+        {
+            var before = booster.BoostedRounds;
+            booster.Train(train, trial.Rounds, ct);
+            Interlocked.Add(ref _boostedRounds, trial.Rounds - before);
+            var output = predictions.AsSpan(0, labels.Length);
+            booster.PredictInto(validation, output);
+            var score = Search.Scoring.Score(_scoring, labels, output);
+            keep = ContinueTrials && CanContinue(trial.Params);
+            if (keep)
+            {
+                lock (_gate)
+                {
+                    keep = !_disposed;
+                    if (keep)
+                    {
+                        if (_kept.Remove((trial.TrialId, fold), out var duplicate))
+                        {
+                            duplicate.Booster.Dispose();
+                        }
+
+                        _kept[(trial.TrialId, fold)] = (booster, trial.Params);
+                    }
+                }
+            }
+
+            return score;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                booster.Dispose();
+            }
+        }
     }
+
+    /// <summary>Row and column sampling draw from XGBoost's random stream, which other fits on the same thread advance in between.</summary>
+    private static bool CanContinue(IReadOnlyDictionary<string, double> config) =>
+        !config.Any(p => p.Key.StartsWith("subsample", StringComparison.Ordinal) || p.Key.StartsWith("colsample", StringComparison.Ordinal));
+
+    private Booster? TakeKeptBooster(TrialSpec trial, int fold, int threads)
+    {
+        if (!ContinueTrials)
+        {
+            return null;
+        }
+
+        Booster booster;
+        lock (_gate)
+        {
+            if (!_kept.Remove((trial.TrialId, fold), out var kept))
+            {
+                return null;
+            }
+
+            booster = kept.Booster;
+        }
+
+        booster.SetParam("nthread", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return booster;
+    }
+
+    /// <summary>Frees kept boosters that this run cannot continue: other trials, other params, or more rounds than asked for.</summary>
+    private void ReleaseKeptBoostersNotIn(IReadOnlyList<TrialSpec> trials)
+    {
+        var wanted = trials.GroupBy(t => t.TrialId).ToDictionary(g => g.Key, g => g.First());
+        lock (_gate)
+        {
+            foreach (var (key, (booster, parameters)) in _kept.ToArray())
+            {
+                if (!wanted.TryGetValue(key.TrialId, out var trial)
+                    || !SameConfig(parameters, trial.Params)
+                    || booster.BoostedRounds > trial.Rounds)
+                {
+                    booster.Dispose();
+                    _kept.Remove(key);
+                }
+            }
+        }
+    }
+
+    private static bool SameConfig(IReadOnlyDictionary<string, double> a, IReadOnlyDictionary<string, double> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v.Equals(p.Value));
 
     private FoldSet FoldsFor(int maxBin)
     {
@@ -194,6 +290,12 @@ public sealed class CrossValidator : IDisposable
             }
 
             _disposed = true;
+            foreach (var (booster, _) in _kept.Values)
+            {
+                booster.Dispose();
+            }
+
+            _kept.Clear();
             foreach (var set in _foldSets.Values)
             {
                 set.Dispose();

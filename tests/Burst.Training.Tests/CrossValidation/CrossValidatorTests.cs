@@ -51,6 +51,24 @@ public sealed class CrossValidatorTests
     }
 
     [Fact]
+    public async Task A_continued_trial_scores_exactly_as_one_trained_from_scratch_and_counts_only_its_new_rounds()
+    {
+        var data = await Census.LoadAsync();
+        var config = FourConfigs[0];
+        using var fresh = CrossValidator.Create(data.Train, 3, 0, ScoringKind.Accuracy);
+        var fromScratch = await Collect(fresh, [new TrialSpec(0, 1, 24, config)], new Parallelism(2, 1));
+
+        using var continuing = CrossValidator.Create(data.Train, 3, 0, ScoringKind.Accuracy);
+        continuing.ContinueTrials = true;
+        await Collect(continuing, [new TrialSpec(0, 0, 8, config), new TrialSpec(1, 0, 8, FourConfigs[1])], new Parallelism(2, 1));
+        var continued = await Collect(continuing, [new TrialSpec(0, 1, 24, config)], new Parallelism(2, 1));
+
+        Assert.Equal(fromScratch[0], continued[0]);
+        Assert.Equal(3 * 24, fresh.BoostedRounds);
+        Assert.Equal((3 * 8 * 2) + (3 * 16), continuing.BoostedRounds);
+    }
+
+    [Fact]
     public async Task Cancellation_stops_the_run()
     {
         var data = await Census.LoadAsync();
