@@ -1,5 +1,0 @@
-namespace Burst.EndToEnd.Tests;
-
-public sealed class SmokeTests
-{
-}
