@@ -31,6 +31,7 @@ internal sealed class WatchSession(
         while (true)
         {
             string problem;
+            var opened = time.GetTimestamp();
             using (var call = client.WatchJob(
                 new WatchJobRequest { JobId = jobId, AfterSequence = LastSequence },
                 cancellationToken: cancellationToken))
@@ -69,6 +70,12 @@ internal sealed class WatchSession(
                         yield break;
                     }
                 }
+            }
+
+            if (time.GetElapsedTime(opened) >= retry.HealthyAfter)
+            {
+                failures = 0;
+                failingSince = null;
             }
 
             // A job that is over with nothing after our sequence ends the watch instead of a reconnect loop

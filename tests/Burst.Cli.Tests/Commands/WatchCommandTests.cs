@@ -115,7 +115,7 @@ public sealed class WatchCommandTests
         await using var server = await FakeControlPlane.StartAsync();
         server.Service.AddJob(Events.Job("j1"), Events.Succeeded(trials: 2)[..4]);
         server.Service.AlwaysFailWatch = StatusCode.Unavailable;
-        var retry = new WatchRetryPolicy(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200));
+        var retry = new WatchRetryPolicy(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1));
 
         var result = await BurstCli.RunAsync(["watch", "j1", "--server", server.Url, "--json"], new CliOptions { Retry = retry });
 
@@ -123,6 +123,27 @@ public sealed class WatchCommandTests
         Assert.Contains("gave up watching job j1", result.Error);
         Assert.Contains("burst watch j1 --after 0", result.Error);
         Assert.True(server.Service.Watches.Count > 1);
+    }
+
+    [Fact]
+    public async Task A_stream_that_stayed_open_counts_as_a_successful_reconnect_so_quiet_jobs_are_not_given_up()
+    {
+        await using var server = await FakeControlPlane.StartAsync();
+        var events = Events.Succeeded(trials: 2);
+        server.Service.AddJob(Events.Job("j1"), events);
+        server.Service.Breaks.Enqueue(new StreamBreak(1, BreakKind.Unavailable));
+        for (var i = 0; i < 4; i++)
+        {
+            server.Service.Breaks.Enqueue(new StreamBreak(0, BreakKind.Unavailable, Hold: TimeSpan.FromMilliseconds(100)));
+        }
+
+        // Four quiet streams of 100 ms each outlast the 150 ms grace period, but each was a working connection.
+        var retry = new WatchRetryPolicy(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(50));
+        var result = await BurstCli.RunAsync(["watch", "j1", "--server", server.Url, "--json"], new CliOptions { Retry = retry });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(Range(1, events.Count), Sequences(result));
+        Assert.Equal([0L, 1, 1, 1, 1, 1], server.Service.Watches.Select(w => w.AfterSequence));
     }
 
     [Fact]

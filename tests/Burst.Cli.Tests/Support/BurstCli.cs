@@ -17,6 +17,7 @@ internal static class BurstCli
     public static readonly WatchRetryPolicy FastRetry = new(
         TimeSpan.FromMilliseconds(10),
         TimeSpan.FromMilliseconds(50),
+        TimeSpan.FromSeconds(20),
         TimeSpan.FromSeconds(20));
 
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(args, new CliOptions());

@@ -5,8 +5,8 @@ using Grpc.Core;
 
 namespace Burst.Cli.Tests.Support;
 
-/// <summary>How one WatchJob call goes wrong after sending <see cref="AfterEvents"/> events.</summary>
-internal sealed record StreamBreak(int AfterEvents, BreakKind Kind);
+/// <summary>How one WatchJob call goes wrong after sending <see cref="AfterEvents"/> events and holding the stream open for <see cref="Hold"/>.</summary>
+internal sealed record StreamBreak(int AfterEvents, BreakKind Kind, TimeSpan Hold = default);
 
 public enum BreakKind
 {
@@ -151,7 +151,7 @@ internal sealed class FakeJobService : JobService.JobServiceBase
         {
             if (streamBreak is not null && sent == streamBreak.AfterEvents)
             {
-                Break(streamBreak.Kind, context);
+                await BreakAsync(streamBreak, context);
                 return;
             }
 
@@ -161,7 +161,7 @@ internal sealed class FakeJobService : JobService.JobServiceBase
 
         if (streamBreak is not null)
         {
-            Break(streamBreak.Kind, context);
+            await BreakAsync(streamBreak, context);
             return;
         }
 
@@ -172,9 +172,14 @@ internal sealed class FakeJobService : JobService.JobServiceBase
         }
     }
 
-    private static void Break(BreakKind kind, ServerCallContext context)
+    private static async Task BreakAsync(StreamBreak streamBreak, ServerCallContext context)
     {
-        switch (kind)
+        if (streamBreak.Hold > TimeSpan.Zero)
+        {
+            await Task.Delay(streamBreak.Hold, context.CancellationToken);
+        }
+
+        switch (streamBreak.Kind)
         {
             case BreakKind.Abort:
                 context.GetHttpContext().Abort();
