@@ -1,5 +1,0 @@
-namespace Burst.TrainerAgent.Tests;
-
-public sealed class SmokeTests
-{
-}
