@@ -100,9 +100,3 @@ internal sealed class AgentGrpcService(IJobStore store, JobCoordinator coordinat
         }
     }
 }
-
-internal static partial class AgentsLog
-{
-    [LoggerMessage(Level = LogLevel.Error, Message = "An Attach stream failed")]
-    public static partial void AttachFailed(this ILogger logger, Exception exception);
-}

@@ -176,7 +176,7 @@ internal sealed class LocalWorkerProvider(IOptions<ControlPlaneOptions> options,
         try
         {
             await process.WaitForExitAsync(_disposed.Token);
-            var description = $"the agent process {process.Id} exited with code {process.ExitCode}";
+            var description = $"the agent process {process.Id} exited with code {process.ExitCode} (its log: {LogPath(key.JobId, key.WorkerId)})";
             logger.WorkerExited(key.JobId, key.WorkerId, process.Id, process.ExitCode);
             exits.Report(new WorkerExit(key.JobId, key.WorkerId, description));
         }

@@ -7,7 +7,7 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: scheduled, provisioning {Workers} worker(s) with the {Provider} provider")]
     public static partial void JobScheduled(this ILogger logger, string jobId, int workers, string provider);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {State} {Detail}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {State}. {Detail}")]
     public static partial void JobFinished(this ILogger logger, string jobId, JobState state, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: cancelling ({Reason})")]

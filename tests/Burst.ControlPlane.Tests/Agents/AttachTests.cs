@@ -18,7 +18,7 @@ public sealed class AttachTests : IAsyncLifetime
     {
         var job = await ProvisionedJobAsync();
 
-        using var agent = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Burst.ControlPlane.Runtime.AgentTokens.Create());
+        using var agent = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Burst.ControlPlane.Agents.AgentTokens.Create());
         var error = await Assert.ThrowsAsync<RpcException>(agent.NextAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
