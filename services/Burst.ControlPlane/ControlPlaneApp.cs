@@ -1,4 +1,6 @@
 using Burst.ControlPlane.Runtime;
+using Burst.ControlPlane.Telemetry;
+using Burst.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting.Server;
 
 namespace Burst.ControlPlane;
@@ -18,6 +20,7 @@ public static class ControlPlaneApp
 
         // One line per request is noise next to the job log; "Logging" configuration can turn it back on.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.AddServiceDefaults(ControlPlaneTelemetry.Identity);
         builder.Services
             .AddControlPlaneOptions(options)
             .AddControlPlaneEndpoint()

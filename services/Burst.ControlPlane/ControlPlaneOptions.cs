@@ -8,6 +8,12 @@ public sealed class ControlPlaneOptions
     /// <summary>Where the gRPC endpoint listens: http:// is h2c (HTTP/2 only), https:// needs a configured certificate; port 0 picks a free port.</summary>
     public string Listen { get; set; } = "http://127.0.0.1:50051";
 
+    /// <summary>
+    /// Where the HTTP/1 health probes (/healthz/live, /healthz/ready) listen, for load balancers and
+    /// Kubernetes, e.g. http://0.0.0.0:8081; a fixed port, apart from the gRPC one. Unset: no probe port.
+    /// </summary>
+    public string? HealthListen { get; set; }
+
     /// <summary>Folder for burst.db, worker logs and (by default) model bundles.</summary>
     public string DataDir { get; set; } = DefaultDataDir();
 
@@ -44,6 +50,7 @@ public sealed class ControlPlaneOptions
     internal void CopyTo(ControlPlaneOptions target)
     {
         target.Listen = Listen;
+        target.HealthListen = HealthListen;
         target.DataDir = DataDir;
         target.MaxConcurrentJobs = MaxConcurrentJobs;
         target.HeartbeatInterval = HeartbeatInterval;

@@ -14,6 +14,22 @@ internal sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPla
             failures.Add($"Burst:Listen: {listenError}");
         }
 
+        if (!string.IsNullOrEmpty(options.HealthListen))
+        {
+            if (!ListenEndpoint.TryParse(options.HealthListen, out var health, out var healthError))
+            {
+                failures.Add($"Burst:HealthListen: {healthError}");
+            }
+            else if (health!.Https || health.Port == 0)
+            {
+                failures.Add($"Burst:HealthListen must be an http:// URL with a fixed port (probes are told where to look), got '{options.HealthListen}'.");
+            }
+            else if (ListenEndpoint.TryParse(options.Listen, out var grpc, out _) && grpc!.Port == health.Port)
+            {
+                failures.Add($"Burst:HealthListen must use another port than Burst:Listen ({health.Port}).");
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(options.DataDir))
         {
             failures.Add("Burst:DataDir must name a folder.");

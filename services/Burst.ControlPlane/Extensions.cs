@@ -4,7 +4,9 @@ using Burst.ControlPlane.Providers;
 using Burst.ControlPlane.Runtime;
 using Burst.ControlPlane.Scheduling;
 using Burst.ControlPlane.Store;
+using Burst.ControlPlane.Telemetry;
 using Burst.ControlPlane.Watch;
+using Burst.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -29,7 +31,7 @@ internal static class Extensions
         return services;
     }
 
-    /// <summary>Kestrel listens where Listen says, HTTP/2 only (h2c for http://).</summary>
+    /// <summary>Kestrel listens where Listen says, HTTP/2 only (h2c for http://), and where HealthListen says, HTTP/1.1 only.</summary>
     public static IServiceCollection AddControlPlaneEndpoint(this IServiceCollection services)
     {
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ControlPlaneOptions>>((kestrel, options) =>
@@ -48,20 +50,11 @@ internal static class Extensions
                 }
             }
 
-            if (endpoint!.Localhost)
+            Listen(kestrel, endpoint!, Http2);
+            if (!string.IsNullOrEmpty(options.Value.HealthListen) && ListenEndpoint.TryParse(options.Value.HealthListen, out var health, out _))
             {
-                if (endpoint.Port == 0)
-                {
-                    kestrel.Listen(System.Net.IPAddress.Loopback, 0, Http2);
-                }
-                else
-                {
-                    kestrel.ListenLocalhost(endpoint.Port, Http2);
-                }
-            }
-            else
-            {
-                kestrel.Listen(endpoint.Address!, endpoint.Port, Http2);
+                // Probes are plain HTTP/1 GETs: curl, kubelet and cloud load balancers speak no h2c.
+                Listen(kestrel, health!, listen => listen.Protocols = HttpProtocols.Http1);
             }
         });
         return services;
@@ -72,14 +65,20 @@ internal static class Extensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddGrpc(grpc => grpc.Interceptors.Add<StoreUnavailableInterceptor>());
         services.AddGrpcReflection();
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
+
+        // Both services (and the server as a whole, "") need the store: each is NOT_SERVING while it does not answer.
         services.AddGrpcHealthChecks(health =>
         {
-            health.Services.Map(JobServiceName, _ => true);
-            health.Services.Map(AgentServiceName, _ => true);
+            health.Services.Map("", IsReadinessCheck);
+            health.Services.Map(JobServiceName, IsReadinessCheck);
+            health.Services.Map(AgentServiceName, IsReadinessCheck);
         });
 
-        services.TryAddSingleton<IJobStore>(sp => new SqliteJobStore(sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.DataDir));
+        services.AddSingleton<ControlPlaneMetrics>();
+        services.TryAddSingleton<IJobStore>(sp => new MeteredJobStore(
+            new SqliteJobStore(sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.DataDir),
+            sp.GetRequiredService<ControlPlaneMetrics>()));
         services.AddSingleton<JobEventHub>();
         services.AddSingleton<JobQueueSignal>();
         services.AddSingleton<JobIds>();
@@ -100,10 +99,37 @@ internal static class Extensions
 
     public static WebApplication MapControlPlane(this WebApplication app)
     {
+        var healthListen = app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.HealthListen;
+        if (!string.IsNullOrEmpty(healthListen) && ListenEndpoint.TryParse(healthListen, out var health, out _))
+        {
+            app.UseHealthEndpoints(health!.Port);
+        }
+
         app.MapGrpcService<JobGrpcService>();
         app.MapGrpcService<AgentGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;
+    }
+
+    private static bool IsReadinessCheck(Grpc.AspNetCore.HealthChecks.HealthCheckMapContext check) => check.Tags.Contains(HealthEndpoints.ReadyTag);
+
+    private static void Listen(KestrelServerOptions kestrel, ListenEndpoint endpoint, Action<ListenOptions> configure)
+    {
+        if (endpoint.Localhost)
+        {
+            if (endpoint.Port == 0)
+            {
+                kestrel.Listen(System.Net.IPAddress.Loopback, 0, configure);
+            }
+            else
+            {
+                kestrel.ListenLocalhost(endpoint.Port, configure);
+            }
+        }
+        else
+        {
+            kestrel.Listen(endpoint.Address!, endpoint.Port, configure);
+        }
     }
 }

@@ -63,3 +63,7 @@ static int Help(string text)
     Console.Out.WriteLine(text);
     return ExitCodes.Success;
 }
+
+// The ASP.NET Core SDK makes a top-level Program public (for WebApplicationFactory); the agent's
+// stays internal, so that tests referencing both the control plane and the agent see one Program.
+internal partial class Program;

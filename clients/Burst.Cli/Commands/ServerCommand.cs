@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Burst.Cli.Commands;
 
-/// <summary><c>burst server [--listen URL] [--data-dir DIR] [--max-concurrent-jobs N]</c>: runs the control plane until Ctrl+C or SIGTERM.</summary>
+/// <summary><c>burst server [--listen URL] [--health-listen URL] [--data-dir DIR] [--max-concurrent-jobs N]</c>: runs the control plane until Ctrl+C or SIGTERM.</summary>
 internal static class ServerCommand
 {
     public static Command Create(CliContext context)
@@ -18,6 +18,11 @@ internal static class ServerCommand
             Description = "Where the gRPC endpoint listens (http:// is HTTP/2 without TLS; port 0 picks a free port)",
             HelpName = "URL",
             DefaultValueFactory = _ => defaults.Listen,
+        };
+        var healthListen = new Option<string?>("--health-listen")
+        {
+            Description = "Where the HTTP/1 probes /healthz/live and /healthz/ready listen, e.g. http://127.0.0.1:8081 (default: none, or Burst__HealthListen)",
+            HelpName = "URL",
         };
         var dataDir = new Option<string>("--data-dir")
         {
@@ -31,13 +36,14 @@ internal static class ServerCommand
             HelpName = "N",
             DefaultValueFactory = _ => defaults.MaxConcurrentJobs,
         };
-        var command = new Command("server", "Run the control plane") { listen, dataDir, maxConcurrentJobs };
+        var command = new Command("server", "Run the control plane") { listen, healthListen, dataDir, maxConcurrentJobs };
         command.SetAction((parseResult, cancellationToken) =>
             CommandRunner.RunAsync(context, null, async ct =>
             {
                 var options = new ControlPlaneOptions
                 {
                     Listen = parseResult.GetValue(listen)!,
+                    HealthListen = parseResult.GetValue(healthListen),
                     DataDir = Path.GetFullPath(parseResult.GetValue(dataDir)!),
                     MaxConcurrentJobs = parseResult.GetValue(maxConcurrentJobs),
                 };
@@ -66,6 +72,11 @@ internal static class ServerCommand
         }
 
         context.Out.WriteLine($"burst control plane listening on {ControlPlaneApp.BoundAddress(app)} (data: {options.DataDir})");
+        if (app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.HealthListen is { Length: > 0 } health)
+        {
+            context.Out.WriteLine($"health probes on {health.TrimEnd('/')}/healthz/live and /healthz/ready");
+        }
+
         await context.Out.FlushAsync(CancellationToken.None);
 
         var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;

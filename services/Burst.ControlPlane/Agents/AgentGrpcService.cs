@@ -1,5 +1,6 @@
 using Burst.ControlPlane.Runtime;
 using Burst.ControlPlane.Store;
+using Burst.ControlPlane.Telemetry;
 using Burst.V1;
 using Grpc.Core;
 
@@ -28,6 +29,7 @@ internal sealed class AgentGrpcService(IJobStore store, JobCoordinator coordinat
 
             var hello = requestStream.Current.Hello;
             await AuthenticateAsync(hello, cancellationToken);
+            JobTracing.TagCall(hello.JobId, hello.WorkerId);
             var session = new AgentSession(hello.JobId, hello.WorkerId);
             await coordinator.AttachAsync(session, hello, cancellationToken);
 

@@ -2,6 +2,7 @@ using System.Text;
 using Burst.ControlPlane.Providers;
 using Burst.ControlPlane.Runtime;
 using Burst.ControlPlane.Store;
+using Burst.ControlPlane.Telemetry;
 using Burst.ControlPlane.Watch;
 using Burst.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -20,6 +21,7 @@ internal sealed class JobGrpcService(
     JobQueueSignal queue,
     JobIds ids,
     WorkerProviders providers,
+    ControlPlaneMetrics metrics,
     IOptions<ControlPlaneOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -54,6 +56,9 @@ internal sealed class JobGrpcService(
             throw InvalidArgument("invalid job spec", violations);
         }
 
+        // The job's trace starts here; its context is stored with the job for every later span.
+        var call = System.Diagnostics.Activity.Current;
+        using var trace = JobTracing.StartJob(jobId, provider);
         var now = time.GetUtcNow();
         var job = new Job
         {
@@ -64,11 +69,18 @@ internal sealed class JobGrpcService(
             RequestId = request.RequestId,
         };
         var outcome = await store.CreateJobAsync(
-            new NewJob(job, JobEvents.StateChanged(now, JobState.Unspecified, JobState.Queued, "submitted"), request.RequestId, request.Spec ?? new JobSpec()),
+            new NewJob(
+                job,
+                JobEvents.StateChanged(now, JobState.Unspecified, JobState.Queued, "submitted"),
+                request.RequestId,
+                request.Spec ?? new JobSpec(),
+                JobTracing.TraceParentOf(trace)),
             context.CancellationToken);
+        call?.SetTag(TelemetryTags.JobId, outcome.Job.JobId);
         switch (outcome.Status)
         {
             case CreateJobStatus.Conflict:
+                trace.Span?.SetTag(TelemetryTags.Reason, "request_id conflict");
                 throw new RpcException(new Status(
                     StatusCode.AlreadyExists,
                     $"request_id '{request.RequestId}' was already used for job {outcome.Job.JobId} with another spec."));
@@ -76,6 +88,13 @@ internal sealed class JobGrpcService(
                 hub.Notify(jobId);
                 queue.Notify();
                 logger.JobSubmitted(jobId, spec.Search.Strategy, spec.Search.Trials, spec.Resources.Provider);
+                break;
+            case CreateJobStatus.Existing:
+                // A retried submit: this span is not the job's trace; point it at the one that is.
+                trace.Span?.SetTag(TelemetryTags.JobId, outcome.Job.JobId);
+                trace.Span?.SetTag(TelemetryTags.Reason, "request_id repeats an earlier submit");
+                trace.Span?.AddLink(new System.Diagnostics.ActivityLink(
+                    JobTracing.ContextOf(outcome.Job.JobId, await store.GetTraceParentAsync(outcome.Job.JobId, context.CancellationToken))));
                 break;
         }
 
@@ -85,6 +104,7 @@ internal sealed class JobGrpcService(
     public override async Task<Job> GetJob(GetJobRequest request, ServerCallContext context)
     {
         RequireJobId(request.JobId);
+        JobTracing.TagCall(request.JobId);
         return await store.GetJobAsync(request.JobId, context.CancellationToken) ?? throw NotFound(request.JobId);
     }
 
@@ -128,6 +148,7 @@ internal sealed class JobGrpcService(
     public override async Task<Job> CancelJob(CancelJobRequest request, ServerCallContext context)
     {
         RequireJobId(request.JobId);
+        JobTracing.TagCall(request.JobId);
         return await coordinator.CancelAsync(request.JobId, request.Reason, context.CancellationToken) ?? throw NotFound(request.JobId);
     }
 
@@ -143,6 +164,9 @@ internal sealed class JobGrpcService(
         var cancellationToken = watching.Token;
         using var subscription = hub.Subscribe(request.JobId);
         var job = await store.GetJobAsync(request.JobId, cancellationToken) ?? throw NotFound(request.JobId);
+        JobTracing.TagCall(request.JobId);
+        JobTracing.LinkCall(JobTracing.ContextOf(job.JobId, await store.GetTraceParentAsync(job.JobId, cancellationToken)));
+        using var watcher = metrics.Watching();
         if (JobStates.IsTerminal(job.State) && request.AfterSequence >= job.LastSequence)
         {
             return;

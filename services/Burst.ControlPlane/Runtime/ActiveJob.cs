@@ -45,6 +45,9 @@ internal sealed class ActiveJob
 
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
+    /// <summary>The job's trace (its root span's context, as stored): the parent of everything the control plane does for it.</summary>
+    public System.Diagnostics.ActivityContext Trace { get; init; }
+
     public string JobId => Job.JobId;
 
     public Job Job { get; set; }

@@ -1,7 +1,9 @@
-using System.Security.Cryptography;
+using System.Diagnostics;
 using Burst.ControlPlane.Agents;
 using Burst.ControlPlane.Providers;
 using Burst.ControlPlane.Store;
+using Burst.ControlPlane.Telemetry;
+using Burst.ServiceDefaults;
 using Burst.V1;
 using Google.Protobuf.WellKnownTypes;
 
@@ -10,8 +12,14 @@ namespace Burst.ControlPlane.Runtime;
 /// <summary>Workers: provisioning, losing and replacing them, and their exits.</summary>
 internal sealed partial class JobCoordinator
 {
-    /// <summary>A worker committed as PROVISIONING whose process or VM is still to be started, with its token in clear.</summary>
-    private sealed record PendingLaunch(string WorkerId, string Token);
+    /// <summary>
+    /// A worker committed as PROVISIONING whose process or VM is still to be started, with its token in
+    /// clear and the span its provisioning hangs under (the job's trace when not set).
+    /// </summary>
+    private sealed record PendingLaunch(string WorkerId, string Token, string Reason)
+    {
+        public ActivityContext Parent { get; init; }
+    }
 
     /// <summary>A provider saw a worker end. Before the job is terminal that makes the worker lost (EXITED while cancelling).</summary>
     public async Task OnWorkerExitedAsync(WorkerExit exit, CancellationToken cancellationToken)
@@ -113,7 +121,7 @@ internal sealed partial class JobCoordinator
         commit.Workers.Add(new WorkerRecord(active.JobId, workerId, WorkerState.Provisioning));
         commit.Tokens.Add(new AgentTokenRecord(AgentTokens.Hash(token), active.JobId, workerId));
         commit.Events.Add(JobEvents.Worker(now, workerId, WorkerState.Provisioning, "", reason));
-        return new PendingLaunch(workerId, token);
+        return new PendingLaunch(workerId, token, reason) { Parent = active.Trace };
     }
 
     /// <summary>Starts committed workers through the job's provider, outside the job's gate, and records where they run.</summary>
@@ -125,6 +133,13 @@ internal sealed partial class JobCoordinator
             background.Run($"start worker {active.JobId}/{launch.WorkerId}", async () =>
             {
                 WorkerInstance instance;
+                using var provision = JobTracing.Start(
+                    "burst.worker.provision",
+                    launch.Parent,
+                    active.JobId,
+                    JobTracing.Tag(TelemetryTags.WorkerId, launch.WorkerId),
+                    JobTracing.Tag(TelemetryTags.Provider, active.Job.Spec.Resources.Provider),
+                    JobTracing.Tag(TelemetryTags.Reason, launch.Reason));
                 try
                 {
                     if (provider is null)
@@ -132,13 +147,17 @@ internal sealed partial class JobCoordinator
                         throw new InvalidOperationException($"the {active.Job.Spec.Resources.Provider} provider is not configured on this control plane.");
                     }
 
+                    // The agent's spans become children of this one: the job's trace continues on the worker.
+                    var traceParent = TraceParents.Format(provision.Span?.Context ?? launch.Parent);
                     var url = await address.GetAsync(_stopping.Token);
                     instance = await provider.StartAsync(
-                        new WorkerLaunch(active.JobId, launch.WorkerId, url, launch.Token, TraceParent(active.JobId), active.Job.Spec),
+                        new WorkerLaunch(active.JobId, launch.WorkerId, url, launch.Token, traceParent, active.Job.Spec),
                         _stopping.Token);
+                    provision.Span?.SetTag("burst.instance", instance.Name);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    provision.Fail(e);
                     logger.ProvisioningFailed(e, active.JobId, launch.WorkerId);
                     await active.Gate.WaitAsync();
                     try
@@ -194,13 +213,5 @@ internal sealed partial class JobCoordinator
                 }
             });
         }
-    }
-
-    /// <summary>A W3C traceparent whose trace id is derived from the job id, so that all of a job's workers share one trace.</summary>
-    private static string TraceParent(string jobId)
-    {
-        var traceId = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(jobId)).AsSpan(0, 16));
-        var spanId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        return $"00-{traceId}-{spanId}-01";
     }
 }

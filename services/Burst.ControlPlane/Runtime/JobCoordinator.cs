@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Burst.ControlPlane.Providers;
 using Burst.ControlPlane.Store;
+using Burst.ControlPlane.Telemetry;
 using Burst.ControlPlane.Watch;
 using Burst.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -92,7 +93,8 @@ internal sealed partial class JobCoordinator(
                 return true;
             }
 
-            active = new ActiveJob(job, planner, [], [], now);
+            active = new ActiveJob(job, planner, [], [], now) { Trace = JobTracing.ContextOf(jobId, await store.GetTraceParentAsync(jobId, cancellationToken)) };
+            using var schedule = JobTracing.Start("burst.job.schedule", active.Trace, jobId, JobTracing.Tag(TelemetryTags.Provider, job.Spec.Resources.Provider));
             var next = job.Clone();
             next.State = JobState.Provisioning;
             next.StartTime = Timestamp.FromDateTimeOffset(now);
@@ -101,7 +103,8 @@ internal sealed partial class JobCoordinator(
             launches = [];
             for (var i = 0; i < Math.Max(1, job.Spec.Search.Workers); i++)
             {
-                launches.Add(NewWorker(active, commit, "provisioning", now));
+                // The workers' provisioning hangs under the scheduling that asked for them.
+                launches.Add(NewWorker(active, commit, "provisioning", now) with { Parent = schedule.Span?.Context ?? active.Trace });
             }
 
             await CommitAsync(active, commit);
@@ -282,7 +285,10 @@ internal sealed partial class JobCoordinator(
             planner,
             await store.GetTrialResultsAsync(job.JobId, cancellationToken),
             await store.GetWorkersAsync(job.JobId, cancellationToken),
-            now);
+            now)
+        {
+            Trace = JobTracing.ContextOf(job.JobId, await store.GetTraceParentAsync(job.JobId, cancellationToken)),
+        };
         _active[job.JobId] = active;
         logger.JobRecovered(job.JobId, job.State, active.Completed.Count, active.Workers.Count(w => w.IsLive));
 
@@ -413,7 +419,16 @@ internal sealed partial class JobCoordinator(
             }
         }
 
-        logger.JobFinished(active.JobId, active.Job.State, active.Job.Error?.Message ?? "");
+        using (var end = JobTracing.Start("burst.job.end", active.Trace, active.JobId, JobTracing.State(active.Job.State)))
+        {
+            if (active.Job.Error is { } error)
+            {
+                end.Span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, $"{error.Reason}: {error.Message}");
+            }
+
+            logger.JobFinished(active.JobId, active.Job.State, active.Job.Error?.Message ?? "");
+        }
+
         if (stopWorkers)
         {
             background.Run($"stop the workers of {active.JobId}", () => StopWorkersAsync(active));

@@ -38,10 +38,19 @@ internal interface IJobStore
 
     /// <summary>True when the store answers a query.</summary>
     Task<bool> CheckAsync(CancellationToken cancellationToken);
+
+    /// <summary>The W3C traceparent of the job's root span (JobTracing), or null for a job stored without one.</summary>
+    Task<string?> GetTraceParentAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>How many jobs are in each state. Cheap (an index scan): metrics read it at every collection.</summary>
+    IReadOnlyDictionary<JobState, long> CountJobsByState();
 }
 
-/// <summary>A job to create. <paramref name="RequestSpec"/> is the spec as the client sent it, compared on a repeated request id.</summary>
-internal sealed record NewJob(Job Job, JobEvent FirstEvent, string? RequestId, JobSpec RequestSpec);
+/// <summary>
+/// A job to create. <paramref name="RequestSpec"/> is the spec as the client sent it, compared on a repeated
+/// request id; <paramref name="TraceParent"/> is the job's trace context, kept for its later spans.
+/// </summary>
+internal sealed record NewJob(Job Job, JobEvent FirstEvent, string? RequestId, JobSpec RequestSpec, string? TraceParent = null);
 
 /// <summary>What <see cref="IJobStore.CreateJobAsync"/> did.</summary>
 internal sealed record CreateJobOutcome(Job Job, CreateJobStatus Status);

@@ -17,7 +17,8 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
             state INTEGER NOT NULL,
             create_time_ms INTEGER NOT NULL,
             last_sequence INTEGER NOT NULL,
-            job BLOB NOT NULL
+            job BLOB NOT NULL,
+            trace_parent TEXT
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, job_id);
         CREATE TABLE IF NOT EXISTS events (
@@ -78,6 +79,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, "PRAGMA synchronous=FULL;");
         Execute(_writer, Schema);
+        AddColumnIfMissing("jobs", "trace_parent", "TEXT");
     }
 
     public string Path { get; }
@@ -111,11 +113,12 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
             using (var insert = Command(
                 _writer,
                 tx,
-                "INSERT INTO jobs (job_id, state, create_time_ms, last_sequence, job) VALUES ($id, $state, $created, 1, $job)",
+                "INSERT INTO jobs (job_id, state, create_time_ms, last_sequence, job, trace_parent) VALUES ($id, $state, $created, 1, $job, $trace)",
                 ("$id", job.JobId),
                 ("$state", (int)job.State),
                 ("$created", job.CreateTime?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0),
-                ("$job", job.ToByteArray())))
+                ("$job", job.ToByteArray()),
+                ("$trace", newJob.TraceParent)))
             {
                 insert.ExecuteNonQuery();
             }
@@ -338,6 +341,13 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
     public Task<bool> CheckAsync(CancellationToken cancellationToken)
     {
+        // A pooled connection would go on reading a file that was deleted (a volume gone, a wiped
+        // disk) and answer as if all were well: the file must still be where it was.
+        if (!File.Exists(Path))
+        {
+            return Task.FromResult(false);
+        }
+
         try
         {
             using var connection = OpenReader();
@@ -349,6 +359,20 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
         {
             return Task.FromResult(false);
         }
+    }
+
+    public Task<string?> GetTraceParentAsync(string jobId, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        using var command = Command(connection, null, "SELECT trace_parent FROM jobs WHERE job_id = $id", ("$id", jobId));
+        return Task.FromResult(command.ExecuteScalar() as string);
+    }
+
+    public IReadOnlyDictionary<JobState, long> CountJobsByState()
+    {
+        using var connection = OpenReader();
+        using var command = Command(connection, null, "SELECT state, count(*) FROM jobs GROUP BY state");
+        return ReadAll(command, r => ((JobState)r.GetInt32(0), r.GetInt64(1))).ToDictionary(x => x.Item1, x => x.Item2);
     }
 
     public void Dispose()
@@ -406,6 +430,16 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
         }
 
         return command;
+    }
+
+    /// <summary>Brings a file made by an older version up to this schema: columns are only ever added.</summary>
+    private void AddColumnIfMissing(string table, string column, string type)
+    {
+        using var info = Command(_writer, null, $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $column", ("$column", column));
+        if (Convert.ToInt64(info.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            Execute(_writer, $"ALTER TABLE {table} ADD COLUMN {column} {type};");
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Burst.ServiceDefaults;
 using Burst.Training.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -25,13 +26,16 @@ public static class AgentMode
             return 2;
         }
 
-        using var loggers = LoggerFactory.Create(b => b
+        // Logs go to stdout (the provider's log file) and, like spans and metrics, to OTLP when configured.
+        using var telemetry = AgentTelemetry.Start(settings, b => b
             .SetMinimumLevel(LogLevel.Information)
             .AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
                 o.TimestampFormat = "HH:mm:ss.fff ";
             }));
+        var loggers = telemetry.Loggers;
+        using var agentSpan = AgentTelemetry.Span("burst.agent", TraceParents.Parse(settings.TraceParent), settings);
         var logger = loggers.CreateLogger("burst-agent");
 
         // The provider stops an agent with SIGTERM: stop the work and leave quickly.
@@ -52,10 +56,11 @@ public static class AgentMode
 
         var files = new FileObjectStore();
         var store = new ObjectStoreRegistry([BundledObjectStore.ForExecutable(files), files]);
-        var session = new AgentSession(settings, store, loggers, TimeProvider.System);
+        var session = new AgentSession(settings, store, loggers, TimeProvider.System, agentSpan.Span?.Context ?? TraceParents.Parse(settings.TraceParent));
         try
         {
             var outcome = await session.RunAsync(stop.Token).ConfigureAwait(false);
+            agentSpan.Span?.SetTag("burst.agent.outcome", outcome.ToString());
             switch (outcome)
             {
                 case AgentSession.Outcome.Shutdown:

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Burst.Training.Storage;
 using Burst.V1;
@@ -11,8 +12,9 @@ namespace Burst.TrainerAgent.Agent;
 /// <summary>
 /// One agent's life: attach, run what the control plane hands over, re-attach with backoff
 /// whenever the stream drops (re-sending unacked reports), and stop on Cancel or Shutdown.
+/// Its spans hang under <paramref name="trace"/> (the agent's span in the job's trace).
 /// </summary>
-public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILoggerFactory loggers, TimeProvider time)
+public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILoggerFactory loggers, TimeProvider time, ActivityContext trace = default)
 {
     private readonly ILogger _logger = loggers.CreateLogger<AgentSession>();
 
@@ -46,7 +48,7 @@ public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILo
         });
         var client = new AgentService.AgentServiceClient(channel);
         var outbox = new ReportOutbox();
-        await using var work = new JobWork(settings, outbox, store, loggers.CreateLogger<JobWork>());
+        await using var work = new JobWork(settings, outbox, store, loggers.CreateLogger<JobWork>(), trace);
 
         var delay = TimeSpan.FromMilliseconds(200);
         var lastContact = time.GetUtcNow();
@@ -103,9 +105,12 @@ public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILo
     private async Task<ConnectionEnd> RunConnectionAsync(
         AgentService.AgentServiceClient client, ReportOutbox outbox, JobWork work, Action onContact, CancellationToken ct)
     {
+        // One span per connection; the gRPC client span under it carries the trace to the control plane's Attach span.
+        using var attach = AgentTelemetry.Span("burst.agent.attach", trace, settings, kind: ActivityKind.Internal);
         var headers = new Metadata();
-        if (settings.TraceParent is { Length: > 0 } traceParent)
+        if (Activity.Current is null && settings.TraceParent is { Length: > 0 } traceParent)
         {
+            // Nothing records spans here, so HttpClient propagates nothing: pass the job's trace on as given.
             headers.Add("traceparent", traceParent);
         }
 

@@ -13,8 +13,9 @@ namespace Burst.TrainerAgent.Agent;
 /// The training side of an agent: loads the data once, builds each fold's matrices once,
 /// runs the trials the control plane hands over, and refits the best config. It outlives
 /// connections: a dropped stream does not stop the work, whose reports wait in the outbox.
+/// Its spans (load, each trial, refit, upload, result) hang under <paramref name="trace"/>.
 /// </summary>
-public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObjectStore store, ILogger logger) : IAsyncDisposable
+public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObjectStore store, ILogger logger, ActivityContext trace = default) : IAsyncDisposable
 {
     private readonly Channel<Func<Task>> _commands = Channel.CreateUnbounded<Func<Task>>();
     private readonly HashSet<(int TrialId, int Rung)> _received = [];
@@ -25,6 +26,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
     private CrossValidator? _validator;
     private bool _failed;
     private bool _refitStarted;
+    private ResultSpan? _result;
 
     /// <summary>Completes when the work loop ends (after a cancel, or when disposed).</summary>
     public Task Completion => _loop ?? Task.CompletedTask;
@@ -38,7 +40,18 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         }
 
         _spec = assignment.Spec;
-        _loop = Task.Run(() => LoopAsync(_stop.Token));
+
+        // The loop outlives the connection that started it: it must not run inside that connection's span.
+        var current = Activity.Current;
+        Activity.Current = null;
+        try
+        {
+            _loop = Task.Run(() => LoopAsync(_stop.Token));
+        }
+        finally
+        {
+            Activity.Current = current;
+        }
     }
 
     /// <summary>Queues the trials not seen before; after a control-plane restart it may hand over some again.</summary>
@@ -85,6 +98,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         }
 
         _validator?.Dispose();
+        _result?.Dispose();
         _stop.Dispose();
     }
 
@@ -122,6 +136,8 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
 
         var spec = _spec!;
         var dataset = ToDatasetSpec(spec.Dataset);
+        using var span = AgentTelemetry.Span("burst.agent.load_data", trace, settings);
+        span.Span?.SetTag("burst.dataset.train_uri", dataset.TrainUri);
         Log("info", $"loading {dataset.TrainUri}" + (dataset.TestUri is null ? "" : $" and {dataset.TestUri}"));
         _data = await DatasetLoader.LoadAsync(dataset, store, ct).ConfigureAwait(false);
         AgentLog.DataLoaded(logger, _data.Train.Rows, _data.Train.Columns, dataset.TrainUri);
@@ -135,7 +151,16 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         var parallelism = Parallelism.For(Environment.ProcessorCount, specs.Count, _spec!.Search.Threads);
         await _validator!.RunAsync(specs, parallelism, outcome =>
         {
-            AgentLog.TrialDone(logger, outcome.Trial.TrialId, outcome.Trial.Rung, outcome.MeanScore, outcome.Duration);
+            // Trials run side by side on worker threads; each span is laid down as it ends, over the time it took.
+            using (var span = AgentTelemetry.Span("burst.agent.trial", trace, settings, startTime: DateTimeOffset.UtcNow - outcome.Duration))
+            {
+                span.Span?.SetTag("burst.trial.id", outcome.Trial.TrialId);
+                span.Span?.SetTag("burst.trial.rung", outcome.Trial.Rung);
+                span.Span?.SetTag("burst.trial.rounds", outcome.Trial.Rounds);
+                span.Span?.SetTag("burst.trial.mean_score", outcome.MeanScore);
+                AgentLog.TrialDone(logger, outcome.Trial.TrialId, outcome.Trial.Rung, outcome.MeanScore, outcome.Duration);
+            }
+
             outbox.Add(new Report { Trial = ToTrialResult(outcome) });
             return ValueTask.CompletedTask;
         }, ct).ConfigureAwait(false);
@@ -159,9 +184,21 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         var best = ToTrialSpec(refit.Best);
         outbox.Add(new Report { Progress = new Progress { Phase = "refit", BestParams = refit.Best.Params, BestScore = refit.CvBest } });
         var threads = spec.Search.Threads > 0 ? spec.Search.Threads : Environment.ProcessorCount;
-        using var model = await Task.Run(() => Training.Refit.Run(_data!.Train, best, threads, ct), ct).ConfigureAwait(false);
-        var metrics = _data!.Test is { } test ? model.Evaluate(test) : null;
+        TrainedModel model;
+        Training.Metrics? metrics;
+        using (var refitSpan = AgentTelemetry.Span("burst.agent.refit", trace, settings))
+        {
+            refitSpan.Span?.SetTag("burst.trial.id", best.TrialId);
+            refitSpan.Span?.SetTag("burst.trial.rounds", best.Rounds);
+            model = await Task.Run(() => Training.Refit.Run(_data!.Train, best, threads, ct), ct).ConfigureAwait(false);
+            metrics = _data!.Test is { } test ? model.Evaluate(test) : null;
+            if (metrics is not null)
+            {
+                refitSpan.Span?.SetTag("burst.test.accuracy", metrics.Accuracy);
+            }
+        }
 
+        using var disposeModel = model;
         var folder = string.IsNullOrEmpty(refit.ModelUri) ? spec.Output.ModelUri : refit.ModelUri;
         outbox.Add(new Report { Progress = new Progress { Phase = "upload", BestParams = refit.Best.Params, BestScore = refit.CvBest } });
         var dataset = ToDatasetSpec(spec.Dataset);
@@ -174,8 +211,12 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
             new DataProvenance(dataset.TrainUri, _data.TrainSha256, dataset.TestUri, _data.TestSha256),
             BundleManifest.CurrentVersions(),
             DateTimeOffset.UtcNow);
-        await ModelBundle.SaveAsync(store, folder, model, manifest, ct).ConfigureAwait(false);
-        AgentLog.ModelWritten(logger, folder, metrics?.Accuracy ?? double.NaN);
+        using (var upload = AgentTelemetry.Span("burst.agent.upload", trace, settings))
+        {
+            upload.Span?.SetTag("burst.model_uri", folder);
+            await ModelBundle.SaveAsync(store, folder, model, manifest, ct).ConfigureAwait(false);
+            AgentLog.ModelWritten(logger, folder, metrics?.Accuracy ?? double.NaN);
+        }
 
         var result = new JobResult
         {
@@ -192,7 +233,46 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
             result.TestMetrics = ToMetrics(metrics);
         }
 
-        outbox.Add(new Report { Result = result });
+        // The result span lasts until the control plane acks the result: then it is committed and the job is done.
+        _result = new ResultSpan(outbox, AgentTelemetry.Span("burst.agent.result", trace, settings));
+        _result.Sent(outbox.Add(new Report { Result = result }));
+    }
+
+    /// <summary>A span ended by the ack of one report, wherever that ack arrives.</summary>
+    private sealed class ResultSpan(ReportOutbox outbox, ServiceDefaults.SpanScope span) : IDisposable
+    {
+        private long _sequence = long.MaxValue;
+        private int _ended;
+
+        public void Sent(long sequence)
+        {
+            Interlocked.Exchange(ref _sequence, sequence);
+            outbox.Acked += OnAcked;
+            if (outbox.LastAcked >= sequence)
+            {
+                Dispose();
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                outbox.Acked -= OnAcked;
+                span.Dispose();
+            }
+        }
+
+        private void OnAcked(long sequence)
+        {
+            if (sequence >= Interlocked.Read(ref _sequence))
+            {
+                // Ended from the connection's read loop: keep that loop's current span as it was.
+                var current = Activity.Current;
+                Dispose();
+                Activity.Current = current;
+            }
+        }
     }
 
     private void Fail(Exception e)

@@ -48,7 +48,8 @@ internal sealed class TestControlPlane : IAsyncDisposable
         FakeWorkerProvider? provider = null,
         TimeProvider? time = null,
         string? dataDir = null,
-        Action<ControlPlaneOptions>? configure = null)
+        Action<ControlPlaneOptions>? configure = null,
+        Action<IServiceCollection>? services = null)
     {
         var ownsDataDir = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("burst-cp-test-").FullName;
@@ -61,15 +62,17 @@ internal sealed class TestControlPlane : IAsyncDisposable
             HeartbeatTimeout = TimeSpan.FromSeconds(30),
         };
         configure?.Invoke(options);
-        var app = ControlPlaneApp.Build(options, [], services =>
+        var app = ControlPlaneApp.Build(options, [], collection =>
         {
-            services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-            services.RemoveAll<IWorkerProvider>();
-            services.AddSingleton<IWorkerProvider>(provider);
+            collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            collection.RemoveAll<IWorkerProvider>();
+            collection.AddSingleton<IWorkerProvider>(provider);
             if (time is not null)
             {
-                services.AddSingleton(time);
+                collection.AddSingleton(time);
             }
+
+            services?.Invoke(collection);
         });
         await app.StartAsync();
         provider.Exits = app.Services.GetRequiredService<WorkerExits>();
