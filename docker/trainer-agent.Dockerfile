@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# burst-agent, as a Compute Engine VM (or any container host) runs it. Build from the repository root:
+#   docker build -f docker/trainer-agent.Dockerfile -t burst-trainer-agent .
+# It takes its job from BURST_CONTROL_PLANE, BURST_JOB_ID, BURST_WORKER_ID, BURST_AGENT_TOKEN,
+# TRACEPARENT and BURST_EXIT_ACTION (services/Burst.ControlPlane/PROTOCOL.md), and exports
+# telemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+# .NET 10 images are Ubuntu 24.04 "noble" (Microsoft ships no Debian images for .NET 10).
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY protos/Burst.Protos.csproj protos/
+COPY services/Burst.ServiceDefaults/Burst.ServiceDefaults.csproj services/Burst.ServiceDefaults/
+COPY services/Burst.Training/Burst.Training.csproj services/Burst.Training/
+COPY services/Burst.TrainerAgent/Burst.TrainerAgent.csproj services/Burst.TrainerAgent/
+RUN dotnet restore services/Burst.TrainerAgent/Burst.TrainerAgent.csproj
+COPY protos/ protos/
+COPY services/Burst.ServiceDefaults/ services/Burst.ServiceDefaults/
+COPY services/Burst.Training/ services/Burst.Training/
+COPY services/Burst.TrainerAgent/ services/Burst.TrainerAgent/
+COPY data/census/ data/census/
+RUN dotnet publish services/Burst.TrainerAgent/Burst.TrainerAgent.csproj -c Release --no-restore -o /out/trainer-agent
+
+# The agent needs ASP.NET Core's shared framework (logging and hosting come from it), so aspnet, not runtime.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libxgboost0 \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /out/trainer-agent/ ./
+USER $APP_UID
+ENTRYPOINT ["./burst-agent"]
+CMD ["agent"]
