@@ -125,6 +125,7 @@ public sealed class CrossValidator : IDisposable
                     {
                         stop.Token.ThrowIfCancellationRequested();
                         var (state, fold) = work[item];
+                        state.Begin();
                         var score = FitFold(state.Trial, fold, parallelism.ThreadsPerTrial, predictions, stop.Token);
                         if (state.Record(fold, score) is { } outcome)
                         {
@@ -282,10 +283,13 @@ public sealed class CrossValidator : IDisposable
     private sealed class TrialState(TrialSpec trial, int folds)
     {
         private readonly double[] _scores = new double[folds];
-        private readonly long _started = Stopwatch.GetTimestamp();
+        private long _started;
         private int _remaining = folds;
 
         public TrialSpec Trial { get; } = trial;
+
+        /// <summary>Marks the start of the trial's first fold; a trial's duration does not include its wait in the queue.</summary>
+        public void Begin() => Interlocked.CompareExchange(ref _started, Stopwatch.GetTimestamp(), 0);
 
         public TrialOutcome? Record(int fold, double score)
         {
