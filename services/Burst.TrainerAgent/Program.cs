@@ -52,7 +52,7 @@ catch (DataFormatException e)
     Console.Error.WriteLine($"burst-agent: bad data: {e.Message}");
     return ExitCodes.Failure;
 }
-catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or XGBoostException or DllNotFoundException or NotSupportedException)
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or XGBoostException or DllNotFoundException or NotSupportedException or ArgumentException)
 {
     Console.Error.WriteLine($"burst-agent: {e.Message}");
     return ExitCodes.Failure;
@@ -63,7 +63,3 @@ static int Help(string text)
     Console.Out.WriteLine(text);
     return ExitCodes.Success;
 }
-
-// The ASP.NET Core SDK makes a top-level Program public (for WebApplicationFactory); the agent's
-// stays internal, so that tests referencing both the control plane and the agent see one Program.
-internal partial class Program;

@@ -20,6 +20,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
     private readonly Channel<Func<Task>> _commands = Channel.CreateUnbounded<Func<Task>>();
     private readonly HashSet<(int TrialId, int Rung)> _received = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _sinceAssignment = new();
     private Task? _loop;
     private JobSpec? _spec;
     private LoadedDataset? _data;
@@ -40,6 +41,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         }
 
         _spec = assignment.Spec;
+        _sinceAssignment.Start();
 
         // The loop outlives the connection that started it: it must not run inside that connection's span.
         var current = Activity.Current;
@@ -180,7 +182,6 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
     private async Task RefitAsync(V1.Refit refit, CancellationToken ct)
     {
         var spec = _spec!;
-        var started = Stopwatch.StartNew();
         var best = ToTrialSpec(refit.Best);
         outbox.Add(new Report { Progress = new Progress { Phase = "refit", BestParams = refit.Best.Params, BestScore = refit.CvBest } });
         var threads = spec.Search.Threads > 0 ? spec.Search.Threads : Environment.ProcessorCount;
@@ -226,7 +227,8 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
             Trials = refit.Trials,
             Fits = refit.Fits + 1,
             BestTrialId = refit.Best.TrialId,
-            SearchDuration = Duration.FromTimeSpan(started.Elapsed),
+            // This worker's time from its assignment to the result: the search and the refit.
+            SearchDuration = Duration.FromTimeSpan(_sinceAssignment.Elapsed),
         };
         if (metrics is not null)
         {
