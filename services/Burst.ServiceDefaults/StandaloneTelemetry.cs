@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -50,10 +52,17 @@ public sealed class StandaloneTelemetry : IDisposable
         return new StandaloneTelemetry(services.BuildServiceProvider());
     }
 
-    public void Dispose()
+    /// <summary>Exports what is buffered now: before something that may end the process (a VM powering off).</summary>
+    public void Flush()
     {
         Tracing.ForceFlush();
         Metrics.ForceFlush();
+        _services.GetService<LoggerProvider>()?.ForceFlush();
+    }
+
+    public void Dispose()
+    {
+        Flush();
         _services.Dispose();
     }
 }

@@ -133,7 +133,7 @@ internal sealed class ControlPlaneMetrics
         {
             counts = _countJobs?.Invoke() ?? new Dictionary<JobState, long>();
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or ObjectDisposedException or InvalidOperationException)
         {
             // The store does not answer (health says so): report no counts rather than wrong ones.
             return [];

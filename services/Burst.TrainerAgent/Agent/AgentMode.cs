@@ -64,6 +64,9 @@ public static class AgentMode
             switch (outcome)
             {
                 case AgentSession.Outcome.Shutdown:
+                    // A VM's exit action may power it off mid-export: the job's last spans go out first.
+                    agentSpan.Dispose();
+                    telemetry.Flush();
                     await ExitActions.RunAsync(settings.ExitAction, logger, CancellationToken.None).ConfigureAwait(false);
                     return 0;
                 case AgentSession.Outcome.Cancelled:
