@@ -8,7 +8,9 @@ namespace Burst.EndToEnd.Tests;
 /// need: every path a Dockerfile copies from the build context exists and is not .dockerignored,
 /// the restore step sees every project it restores, and after the Dockerfile's own `dotnet publish`
 /// (run here into a temporary folder) every path copied from the build stage exists, entry point included.
+/// The publishes take both cores for a while: they run alone, not beside jobs with heartbeat deadlines.
 /// </summary>
+[Collection(nameof(DockerfileCollection))]
 public sealed class DockerfileTests
 {
     public static TheoryData<string> Dockerfiles => new() { "control-plane.Dockerfile", "trainer-agent.Dockerfile" };
@@ -115,3 +117,6 @@ public sealed class DockerfileTests
         return seen;
     }
 }
+
+[CollectionDefinition(nameof(DockerfileCollection), DisableParallelization = true)]
+public sealed class DockerfileCollection;
