@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Providers.Gce;
 using Burst.ControlPlane.Runtime;
 using Microsoft.AspNetCore.Hosting.Server;
 
@@ -21,7 +22,8 @@ public static class ControlPlaneApp
         builder.Services
             .AddControlPlaneOptions(options)
             .AddControlPlaneEndpoint()
-            .AddControlPlaneServices();
+            .AddControlPlaneServices()
+            .AddGceProvider(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -29,6 +29,8 @@ internal sealed partial class JobCoordinator
                 return;
             }
 
+            // The machine is gone or powered off: it no longer costs compute.
+            active.Cost?.Stop(worker.Id, time.GetUtcNow());
             if (active.Job.State == JobState.Cancelling)
             {
                 var now = time.GetUtcNow();
@@ -77,6 +79,7 @@ internal sealed partial class JobCoordinator
                 Reason = "WORKER_LOST",
                 Message = $"worker {worker.Id} was lost ({reason}) and the job has used all {maxRestarts} of its restarts (limits.max_restarts).",
             };
+            AddCost(active, commit, now);
             commit.Events.Add(JobEvents.StateChanged(now, previous, JobState.Failed, "WORKER_LOST", next.Error));
         }
 
@@ -98,7 +101,11 @@ internal sealed partial class JobCoordinator
         var lostRecord = worker.Record;
         if (providers.Find(active.Job.Spec.Resources.Provider) is { } provider)
         {
-            background.Run($"stop lost worker {active.JobId}/{worker.Id}", () => provider.StopAsync(lostRecord, CancellationToken.None));
+            background.Run($"stop lost worker {active.JobId}/{worker.Id}", async () =>
+            {
+                await provider.StopAsync(lostRecord, CancellationToken.None);
+                active.Cost?.Stop(lostRecord.WorkerId, time.GetUtcNow());
+            });
         }
 
         LaunchLater(active, [replacement]);
@@ -133,6 +140,9 @@ internal sealed partial class JobCoordinator
                     }
 
                     var url = await address.GetAsync(_stopping.Token);
+
+                    // Counted from the insert request on: a VM bills from creation, not from its agent's attach.
+                    active.Cost?.Start(launch.WorkerId, time.GetUtcNow());
                     instance = await provider.StartAsync(
                         new WorkerLaunch(active.JobId, launch.WorkerId, url, launch.Token, TraceParent(active.JobId), active.Job.Spec),
                         _stopping.Token);
@@ -140,6 +150,7 @@ internal sealed partial class JobCoordinator
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.ProvisioningFailed(e, active.JobId, launch.WorkerId);
+                    active.Cost?.Stop(launch.WorkerId, time.GetUtcNow());
                     await active.Gate.WaitAsync();
                     try
                     {
@@ -191,6 +202,7 @@ internal sealed partial class JobCoordinator
                     await provider.StopAsync(
                         new WorkerRecord(active.JobId, launch.WorkerId, WorkerState.Exited) { Instance = instance.Name, Pid = instance.Pid, ProcessStart = instance.ProcessStart },
                         CancellationToken.None);
+                    active.Cost?.Stop(launch.WorkerId, time.GetUtcNow());
                 }
             });
         }

@@ -75,7 +75,7 @@ internal sealed partial class JobCoordinator(
             }
 
             var now = time.GetUtcNow();
-            if (providers.Find(job.Spec.Resources.Provider) is null)
+            if (providers.Find(job.Spec.Resources.Provider) is not { } provider)
             {
                 await FailQueuedAsync(job, "PROVIDER_UNAVAILABLE", $"the {job.Spec.Resources.Provider} provider is not configured on this control plane.", now);
                 return true;
@@ -92,7 +92,7 @@ internal sealed partial class JobCoordinator(
                 return true;
             }
 
-            active = new ActiveJob(job, planner, [], [], now);
+            active = new ActiveJob(job, planner, [], [], now) { Cost = CostMeter.For(provider.HourlyPriceUsd(job.Spec), job) };
             var next = job.Clone();
             next.State = JobState.Provisioning;
             next.StartTime = Timestamp.FromDateTimeOffset(now);
@@ -206,6 +206,11 @@ internal sealed partial class JobCoordinator(
                     continue;
                 }
 
+                if (await CheckCostAsync(active, now))
+                {
+                    continue;
+                }
+
                 foreach (var worker in active.Workers.ToList())
                 {
                     if (active.Closed)
@@ -277,12 +282,23 @@ internal sealed partial class JobCoordinator(
             return;
         }
 
+        var provider = providers.Find(job.Spec.Resources.Provider);
         var active = new ActiveJob(
             job,
             planner,
             await store.GetTrialResultsAsync(job.JobId, cancellationToken),
             await store.GetWorkersAsync(job.JobId, cancellationToken),
-            now);
+            now)
+        {
+            Cost = provider is null ? null : CostMeter.For(provider.HourlyPriceUsd(job.Spec), job),
+        };
+
+        // Machine time between the last cost event and this start is not known: counting resumes now.
+        foreach (var worker in active.Workers.Where(w => w.IsLive))
+        {
+            active.Cost?.Start(worker.Id, now);
+        }
+
         _active[job.JobId] = active;
         logger.JobRecovered(job.JobId, job.State, active.Completed.Count, active.Workers.Count(w => w.IsLive));
 
@@ -292,7 +308,6 @@ internal sealed partial class JobCoordinator(
             return;
         }
 
-        var provider = providers.Find(job.Spec.Resources.Provider);
         await active.Gate.WaitAsync(cancellationToken);
         try
         {
@@ -357,6 +372,7 @@ internal sealed partial class JobCoordinator(
                 commit.Events.Add(JobEvents.Worker(now, worker.Id, WorkerState.Exited, worker.Record.Instance, "stopped: the job was cancelled"));
             }
 
+            AddCost(active, commit, now);
             commit.Events.Add(JobEvents.StateChanged(now, JobState.Cancelling, JobState.Cancelled, "the workers were stopped"));
             await CommitAsync(active, commit);
             Close(active, new ControlMessage { Cancel = new Cancel { Reason = "the job was cancelled" } }, stopWorkers: false);
@@ -377,6 +393,7 @@ internal sealed partial class JobCoordinator(
         next.EndTime = Timestamp.FromDateTimeOffset(now);
         next.Error = new JobError { Reason = reason, Message = message };
         var commit = new JobCommit(next);
+        AddCost(active, commit, now);
         commit.Events.Add(JobEvents.StateChanged(now, previous, JobState.Failed, reason, next.Error));
         await CommitAsync(active, commit);
         Close(active, farewell, stopWorkers: true);
@@ -438,7 +455,16 @@ internal sealed partial class JobCoordinator(
 
         if (providers.Find(active.Job.Spec.Resources.Provider) is { } provider)
         {
-            await Task.WhenAll(workers.Select(w => provider.StopAsync(w, CancellationToken.None)));
+            await Task.WhenAll(workers.Select(async w =>
+            {
+                await provider.StopAsync(w, CancellationToken.None);
+                active.Cost?.Stop(w.WorkerId, time.GetUtcNow());
+            }));
+        }
+
+        if (active.Closed)
+        {
+            await SettleCostAsync(active);
         }
     }
 
