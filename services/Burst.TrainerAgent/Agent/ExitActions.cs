@@ -16,7 +16,7 @@ public static class ExitActions
             return;
         }
 
-        if (action == ExitAction.DeleteInstance && await DeleteThisInstanceAsync(logger, ct).ConfigureAwait(false))
+        if (action == ExitAction.DeleteInstance && await DeleteThisInstanceAsync(logger, Environment.GetEnvironmentVariable, ct).ConfigureAwait(false))
         {
             return;
         }
@@ -39,16 +39,17 @@ public static class ExitActions
     /// Deletes the VM this agent runs on through the Compute Engine API: project, zone and name from the
     /// metadata server, a token of the VM's service account from it too (none for an emulator endpoint).
     /// The delete is not waited on: it ends this process with the machine. False when it could not be asked for.
+    /// <paramref name="environment"/> gives GCE_METADATA_HOST and CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE.
     /// </summary>
-    public static async Task<bool> DeleteThisInstanceAsync(ILogger logger, CancellationToken ct)
+    public static async Task<bool> DeleteThisInstanceAsync(ILogger logger, Func<string, string?> environment, CancellationToken ct)
     {
         try
         {
-            using var metadata = MetadataClient.FromEnvironment(TimeSpan.FromSeconds(10));
+            using var metadata = MetadataClient.FromEnvironment(TimeSpan.FromSeconds(10), environment);
             var project = await metadata.GetProjectIdAsync(ct).ConfigureAwait(false);
             var zone = await metadata.GetZoneAsync(ct).ConfigureAwait(false);
             var name = await metadata.GetInstanceNameAsync(ct).ConfigureAwait(false);
-            using var compute = ComputeClient.Create(CloudEndpoints.Compute(), project, metadata, userAgent: "burst-agent");
+            using var compute = ComputeClient.Create(CloudEndpoints.Compute(null, environment), project, metadata, userAgent: "burst-agent");
             AgentLog.DeletingInstance(logger, project, zone, name);
             await compute.DeleteInstanceAsync(zone, name, ct).ConfigureAwait(false);
             return true;

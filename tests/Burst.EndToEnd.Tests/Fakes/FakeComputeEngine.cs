@@ -94,6 +94,22 @@ internal sealed partial class FakeComputeEngine : IAsyncDisposable
         return instance;
     }
 
+    /// <summary>An image in this project's <paramref name="family"/>, as `burst image build` would leave.</summary>
+    public void AddImage(string name, string family) => _images[name] = new JsonObject
+    {
+        ["name"] = name,
+        ["family"] = family,
+        ["id"] = Interlocked.Increment(ref _ids),
+        ["status"] = "READY",
+        ["selfLink"] = $"{BaseUrl}projects/{Project}/global/images/{name}",
+    };
+
+    /// <summary>What a builder VM reports in burst/image-build: "done", or "failed" to play a broken build.</summary>
+    public string BuilderOutcome { get; set; } = "done";
+
+    /// <summary>(zone, name, User-Agent) of every DELETE of an instance, found or not.</summary>
+    public ConcurrentQueue<(string Zone, string Name, string UserAgent)> DeleteRequests { get; } = new();
+
     /// <summary>A Spot VM taken back: its process is killed and it is TERMINATED (the control plane must notice and delete it).</summary>
     public void Preempt(string name)
     {
@@ -235,6 +251,7 @@ internal sealed partial class FakeComputeEngine : IAsyncDisposable
 
     private async Task DeleteAsync(HttpContext context, string project, string zone, string name)
     {
+        DeleteRequests.Enqueue((zone, name, context.Request.Headers.UserAgent.ToString()));
         if (!_instances.TryRemove(Key(zone, name), out var instance))
         {
             await NotFoundAsync(context, $"The resource 'projects/{project}/zones/{zone}/instances/{name}' was not found");
@@ -626,7 +643,7 @@ internal sealed partial class FakeComputeEngine : IAsyncDisposable
         private async Task PlayBuilderAsync()
         {
             var script = Metadata.GetValueOrDefault("startup-script") ?? "";
-            var ok = script.Contains("libxgboost0", StringComparison.Ordinal) && Metadata.GetValueOrDefault("enable-guest-attributes") == "TRUE";
+            var ok = script.Contains("libxgboost0", StringComparison.Ordinal) && Metadata.GetValueOrDefault("enable-guest-attributes") == "TRUE" && owner.BuilderOutcome == "done";
             await Task.Delay(500);
             _metadata?.GuestAttributes.TryAdd("burst/image-build", ok ? "done" : "failed");
             await Task.Delay(300);

@@ -13,12 +13,14 @@ namespace Burst.EndToEnd.Tests.Infrastructure;
 internal sealed class BurstServer : IAsyncDisposable
 {
     private readonly StringBuilder _log = new();
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
-    private BurstServer(int port, string dataDir)
+    private BurstServer(int port, string dataDir, IReadOnlyDictionary<string, string>? environment)
     {
         Port = port;
         DataDir = dataDir;
+        _environment = environment ?? new Dictionary<string, string>();
         Channel = GrpcChannel.ForAddress(Address);
         Jobs = new JobService.JobServiceClient(Channel);
     }
@@ -44,9 +46,10 @@ internal sealed class BurstServer : IAsyncDisposable
         }
     }
 
-    public static async Task<BurstServer> StartAsync(string? dataDir = null)
+    /// <param name="environment">Extra variables for the server process (e.g. the endpoints of fake Google APIs).</param>
+    public static async Task<BurstServer> StartAsync(string? dataDir = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var server = new BurstServer(Repo.FreePort(), dataDir ?? Repo.TempDir("burst-e2e"));
+        var server = new BurstServer(Repo.FreePort(), dataDir ?? Repo.TempDir("burst-e2e"), environment);
         await server.StartProcessAsync();
         return server;
     }
@@ -68,6 +71,11 @@ internal sealed class BurstServer : IAsyncDisposable
         // Short heartbeat timeouts make a killed agent count as lost within seconds.
         info.Environment["Burst__HeartbeatInterval"] = "00:00:01";
         info.Environment["Burst__HeartbeatTimeout"] = "00:00:06";
+        foreach (var (key, value) in _environment)
+        {
+            info.Environment[key] = value;
+        }
+
         _process = Process.Start(info) ?? throw new InvalidOperationException("cannot start burst server");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
