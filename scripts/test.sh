@@ -13,21 +13,25 @@ dotnet build BurstGrpc.sln -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed,
 results=TestResults
 rm -rf "$results"
 echo "== test"
-# One test project at a time: the end-to-end tests start real processes and
-# train real models, and the machines are small.
-dotnet test BurstGrpc.sln --no-build -nologo -m:1 --results-directory "$results" \
-  --logger "trx" --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=1500000
-rc=$?
+# One test project at a time, each with its own results folder: the end-to-end
+# tests start real processes and train real models, and the machines are small.
+rc=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" --no-build -nologo --blame-hang-timeout 8m --results-directory "$results/$name" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" || rc=1
+done
 
 passed=0; failed=0; found=0
-for f in "$results"/*.trx; do
+for f in "$results"/*/*.trx; do
   [ -f "$f" ] || continue
-  found=1
+  found=$((found + 1))
   line=$(grep -o '<Counters [^>]*>' "$f" | head -1)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); f_=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f_:-0}))
 done
-if [ $found = 0 ] || [ $passed = 0 ]; then echo "no test results found"; failed=$((failed + 1)); fi
+projects=$(ls tests/*/*.csproj | wc -l)
+if [ "$found" -lt "$projects" ]; then echo "only $found of $projects test projects reported results"; failed=$((failed + projects - found)); fi
 if [ $rc != 0 ] && [ $failed = 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"
 [ $rc = 0 ] && [ $failed = 0 ]

@@ -52,7 +52,7 @@ catch (DataFormatException e)
     Console.Error.WriteLine($"burst-agent: bad data: {e.Message}");
     return ExitCodes.Failure;
 }
-catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or XGBoostException or DllNotFoundException or NotSupportedException)
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or XGBoostException or DllNotFoundException or NotSupportedException or ArgumentException)
 {
     Console.Error.WriteLine($"burst-agent: {e.Message}");
     return ExitCodes.Failure;

@@ -3,7 +3,11 @@ using Burst.V1;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Grpc.Reflection.V1;
+using Burst.ControlPlane.Providers;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Burst.ControlPlane.Tests;
@@ -14,7 +18,14 @@ public sealed class HostingTests
     public async Task The_program_serves_health_per_service_and_reflection()
     {
         var dataDir = Directory.CreateTempSubdirectory("burst-cp-waf-").FullName;
-        await using (var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Burst:DataDir", dataDir)))
+        // The job it submits must not start a real agent: a fake provider that starts none stands in.
+        await using (var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Burst:DataDir", dataDir)
+            .ConfigureTestServices(services =>
+            {
+                services.RemoveAll<IWorkerProvider>();
+                services.AddSingleton<IWorkerProvider>(new FakeWorkerProvider { Behavior = _ => null });
+            })))
         {
             using var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
             var health = new Health.HealthClient(channel);

@@ -25,6 +25,24 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public async Task Evaluate_accepts_the_model_json_path_and_rejects_a_format_the_model_was_not_trained_on()
+    {
+        using var folder = new TempFolder();
+        var configs = folder.File("configs.json", """[{"max_depth": 3, "learning_rate": 0.3, "n_estimators": 5}]""");
+        await TrainCommand.RunAsync(["--configs", configs, "--census-data-path", Fixtures.CensusDirectory, "--model-output-path", folder["m"]], TextWriter.Null, CancellationToken.None);
+        using var output = new StringWriter();
+
+        var exitCode = await Burst.TrainerAgent.Evaluate.EvaluateCommand.RunAsync(
+            ["--model", Path.Combine(folder["m"], "model.json"), "--data", Path.Combine(Fixtures.CensusDirectory, "adult.test"), "--json"], output, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<UsageException>(() => Burst.TrainerAgent.Evaluate.EvaluateCommand.RunAsync(
+            ["--model", folder["m"], "--data", Path.Combine(Fixtures.CensusDirectory, "adult.test"), "--format", "csv"], TextWriter.Null, CancellationToken.None));
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("\"rows\":16281", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--format csv", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Configs_default_to_the_explicit_strategy_and_sampling_to_random()
     {
         using var folder = new TempFolder();

@@ -88,8 +88,9 @@ internal static partial class JobSpecRules
             search.Strategy = search.Configs.Count > 0 ? SearchStrategy.Explicit : SearchStrategy.Random;
         }
 
-        if (search.Strategy == SearchStrategy.Explicit)
+        if (search.Configs.Count > 0)
         {
+            // Given configs replace sampling (explicit and successive-halving searches): they are the trials.
             search.Trials = search.Configs.Count;
         }
         else if (search.Trials == 0)

@@ -136,6 +136,13 @@ public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILo
             return ConnectionEnd.Shutdown;
         }
 
+        if (first.KindCase == ControlMessage.KindOneofCase.Cancel)
+        {
+            // The job is being cancelled while this agent was away.
+            AgentLog.Cancelled(_logger, first.Cancel.Reason);
+            return ConnectionEnd.Cancelled;
+        }
+
         if (first.KindCase != ControlMessage.KindOneofCase.Assignment)
         {
             throw new RpcException(new Status(StatusCode.Internal, $"expected an Assignment after Hello, got {first.KindCase}"));

@@ -19,6 +19,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
     private readonly Channel<Func<Task>> _commands = Channel.CreateUnbounded<Func<Task>>();
     private readonly HashSet<(int TrialId, int Rung)> _received = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _sinceAssignment = new();
     private Task? _loop;
     private JobSpec? _spec;
     private LoadedDataset? _data;
@@ -38,6 +39,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         }
 
         _spec = assignment.Spec;
+        _sinceAssignment.Start();
         _loop = Task.Run(() => LoopAsync(_stop.Token));
     }
 
@@ -155,7 +157,6 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
     private async Task RefitAsync(V1.Refit refit, CancellationToken ct)
     {
         var spec = _spec!;
-        var started = Stopwatch.StartNew();
         var best = ToTrialSpec(refit.Best);
         outbox.Add(new Report { Progress = new Progress { Phase = "refit", BestParams = refit.Best.Params, BestScore = refit.CvBest } });
         var threads = spec.Search.Threads > 0 ? spec.Search.Threads : Environment.ProcessorCount;
@@ -185,7 +186,8 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
             Trials = refit.Trials,
             Fits = refit.Fits + 1,
             BestTrialId = refit.Best.TrialId,
-            SearchDuration = Duration.FromTimeSpan(started.Elapsed),
+            // This worker's time from its assignment to the result: the search and the refit.
+            SearchDuration = Duration.FromTimeSpan(_sinceAssignment.Elapsed),
         };
         if (metrics is not null)
         {

@@ -17,7 +17,7 @@ public sealed class CrossValidator : IDisposable
     private readonly long _seed;
     private readonly ScoringKind _scoring;
     private readonly Dictionary<int, FoldSet> _foldSets = [];
-    private readonly Dictionary<(int TrialId, int Fold), (Booster Booster, IReadOnlyDictionary<string, double> Params)> _kept = [];
+    private readonly Dictionary<(int TrialId, int Fold), KeptModel> _kept = [];
     private readonly Lock _gate = new();
     private long _boostedRounds;
     private bool _disposed;
@@ -62,8 +62,8 @@ public sealed class CrossValidator : IDisposable
     /// <summary>
     /// Keep each trial's fold boosters after a run, so that a later run of the same trial (same
     /// TrialId and params) with more rounds continues them instead of starting over: a successive-
-    /// halving rung then costs only the rounds its survivors add. Boosters of trials absent from the
-    /// next run are freed when it starts. The scores are the same as training from scratch; configs
+    /// halving rung then costs only the rounds its survivors add. Each fold's model is kept
+    /// serialised (kilobytes), and models of trials absent from the next run are dropped when it starts. The scores are the same as training from scratch; configs
     /// that sample rows or columns are always retrained, since their random stream would differ.
     /// </summary>
     public bool ContinueTrials { get; set; }
@@ -125,6 +125,7 @@ public sealed class CrossValidator : IDisposable
                     {
                         stop.Token.ThrowIfCancellationRequested();
                         var (state, fold) = work[item];
+                        state.Begin();
                         var score = FitFold(state.Trial, fold, parallelism.ThreadsPerTrial, predictions, stop.Token);
                         if (state.Record(fold, score) is { } outcome)
                         {
@@ -178,84 +179,59 @@ public sealed class CrossValidator : IDisposable
     {
         var set = FoldsFor(BoosterParameters.MaxBin(trial.Params));
         var (train, validation, labels) = set.Folds[fold];
-        var booster = TakeKeptBooster(trial, fold, threads) ?? Booster.Create(train, BoosterParameters.For(trial.Params, threads, _seed));
-        var keep = false;
-        try
+        var parameters = BoosterParameters.For(trial.Params, threads, _seed);
+        using var booster = TakeKept(trial, fold) is { } kept
+            ? Booster.Continue(train, kept.Model, parameters)
+            : Booster.Create(train, parameters);
+        var before = booster.BoostedRounds;
+        booster.Train(train, trial.Rounds, ct);
+        Interlocked.Add(ref _boostedRounds, trial.Rounds - before);
+        var output = predictions.AsSpan(0, labels.Length);
+        booster.PredictInto(validation, output);
+        var score = Search.Scoring.Score(_scoring, labels, output);
+        if (ContinueTrials && CanContinue(trial.Params))
         {
-            var before = booster.BoostedRounds;
-            booster.Train(train, trial.Rounds, ct);
-            Interlocked.Add(ref _boostedRounds, trial.Rounds - before);
-            var output = predictions.AsSpan(0, labels.Length);
-            booster.PredictInto(validation, output);
-            var score = Search.Scoring.Score(_scoring, labels, output);
-            keep = ContinueTrials && CanContinue(trial.Params);
-            if (keep)
+            // The model is a few kilobytes; a live booster keeps megabytes of histogram buffers.
+            var model = new KeptModel(booster.SaveBinary(), trial.Rounds, trial.Params);
+            lock (_gate)
             {
-                lock (_gate)
+                if (!_disposed)
                 {
-                    keep = !_disposed;
-                    if (keep)
-                    {
-                        if (_kept.Remove((trial.TrialId, fold), out var duplicate))
-                        {
-                            duplicate.Booster.Dispose();
-                        }
-
-                        _kept[(trial.TrialId, fold)] = (booster, trial.Params);
-                    }
+                    _kept[(trial.TrialId, fold)] = model;
                 }
             }
+        }
 
-            return score;
-        }
-        finally
-        {
-            if (!keep)
-            {
-                booster.Dispose();
-            }
-        }
+        return score;
     }
 
     /// <summary>Row and column sampling draw from XGBoost's random stream, which other fits on the same thread advance in between.</summary>
     private static bool CanContinue(IReadOnlyDictionary<string, double> config) =>
         !config.Any(p => p.Key.StartsWith("subsample", StringComparison.Ordinal) || p.Key.StartsWith("colsample", StringComparison.Ordinal));
 
-    private Booster? TakeKeptBooster(TrialSpec trial, int fold, int threads)
+    private KeptModel? TakeKept(TrialSpec trial, int fold)
     {
         if (!ContinueTrials)
         {
             return null;
         }
 
-        Booster booster;
         lock (_gate)
         {
-            if (!_kept.Remove((trial.TrialId, fold), out var kept))
-            {
-                return null;
-            }
-
-            booster = kept.Booster;
+            return _kept.Remove((trial.TrialId, fold), out var kept) ? kept : null;
         }
-
-        booster.SetParam("nthread", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return booster;
     }
 
-    /// <summary>Frees kept boosters that this run cannot continue: other trials, other params, or more rounds than asked for.</summary>
+    /// <summary>Forgets kept models that this run cannot continue: other trials, other params, or more rounds than asked for.</summary>
     private void ReleaseKeptBoostersNotIn(IReadOnlyList<TrialSpec> trials)
     {
         var wanted = trials.GroupBy(t => t.TrialId).ToDictionary(g => g.Key, g => g.First());
         lock (_gate)
         {
-            foreach (var (key, (booster, parameters)) in _kept.ToArray())
+            foreach (var (key, kept) in _kept.ToArray())
             {
-                if (!wanted.TryGetValue(key.TrialId, out var trial)
-                    || !SameConfig(parameters, trial.Params)
-                    || booster.BoostedRounds > trial.Rounds)
+                if (!wanted.TryGetValue(key.TrialId, out var trial) || !SameConfig(kept.Params, trial.Params) || kept.Rounds > trial.Rounds)
                 {
-                    booster.Dispose();
                     _kept.Remove(key);
                 }
             }
@@ -290,11 +266,6 @@ public sealed class CrossValidator : IDisposable
             }
 
             _disposed = true;
-            foreach (var (booster, _) in _kept.Values)
-            {
-                booster.Dispose();
-            }
-
             _kept.Clear();
             foreach (var set in _foldSets.Values)
             {
@@ -305,14 +276,20 @@ public sealed class CrossValidator : IDisposable
         }
     }
 
+    /// <summary>A fold's model after a run, kept so a later rung can continue it.</summary>
+    private sealed record KeptModel(byte[] Model, int Rounds, IReadOnlyDictionary<string, double> Params);
+
     /// <summary>Fold scores of one trial as they come in; the last fold in makes the outcome.</summary>
     private sealed class TrialState(TrialSpec trial, int folds)
     {
         private readonly double[] _scores = new double[folds];
-        private readonly long _started = Stopwatch.GetTimestamp();
+        private long _started;
         private int _remaining = folds;
 
         public TrialSpec Trial { get; } = trial;
+
+        /// <summary>Marks the start of the trial's first fold; a trial's duration does not include its wait in the queue.</summary>
+        public void Begin() => Interlocked.CompareExchange(ref _started, Stopwatch.GetTimestamp(), 0);
 
         public TrialOutcome? Record(int fold, double score)
         {

@@ -127,6 +127,43 @@ internal sealed unsafe class Booster : IDisposable
         return new ReadOnlySpan<byte>(buffer, checked((int)length)).ToArray();
     }
 
+    /// <summary>The model in XGBoost's binary JSON (UBJSON) format: compact and exact, for keeping a model between runs.</summary>
+    public byte[] SaveBinary()
+    {
+        NativeMethods.Check(
+            NativeMethods.XGBoosterSaveModelToBuffer(Handle, """{"format": "ubj"}""", out var length, out var buffer),
+            nameof(NativeMethods.XGBoosterSaveModelToBuffer));
+        return new ReadOnlySpan<byte>(buffer, checked((int)length)).ToArray();
+    }
+
+    /// <summary>
+    /// A learner that continues <paramref name="model"/> on <paramref name="train"/>: the model is
+    /// loaded first and the parameters set after it, as xgboost's Python package does for xgb_model.
+    /// </summary>
+    public static Booster Continue(DMatrix train, ReadOnlySpan<byte> model, IEnumerable<KeyValuePair<string, string>> parameters)
+    {
+        var booster = Create(train);
+        try
+        {
+            fixed (byte* buffer = model)
+            {
+                NativeMethods.Check(NativeMethods.XGBoosterLoadModelFromBuffer(booster.Handle, buffer, (ulong)model.Length), nameof(NativeMethods.XGBoosterLoadModelFromBuffer));
+            }
+
+            foreach (var (name, value) in parameters)
+            {
+                booster.SetParam(name, value);
+            }
+
+            return booster;
+        }
+        catch
+        {
+            booster.Dispose();
+            throw;
+        }
+    }
+
     public static Booster Load(string path)
     {
         var booster = Create(null);

@@ -65,9 +65,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(XGBoostLibrary.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int XGBoosterSaveModelToBuffer(BoosterHandle handle, string config, out ulong length, out byte* buffer);
 
-    [LibraryImport(XGBoostLibrary.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int XGBoosterSetAttr(BoosterHandle handle, string key, string? value);
-
     /// <summary>Turns a failed call into an exception carrying XGBoost's own message for this thread.</summary>
     internal static void Check(int status, string call)
     {

@@ -1,12 +1,13 @@
 namespace Burst.Training.Search;
 
 /// <summary>
-/// Successive halving over boosting rounds. Rung r trains every survivor for a fraction of its own
-/// n_estimators; the best 1/<see cref="Eta"/> of a rung go on to the next; the last rung trains the
-/// survivors for their full n_estimators, so its scores are the same numbers a full search would
-/// give those configs. Budgets are proportional to each config's own n_estimators because
-/// n_estimators is one of the searched hyperparameters: the final rung must score the config as
-/// sampled, not a different one.
+/// Successive halving over boosting rounds (<see cref="HalvingSchedule"/>). Rung r trains every
+/// survivor for a fraction of its own n_estimators; the best of a rung go on to the next; the last
+/// rung trains the survivors for their full n_estimators, so its scores are the same numbers a full
+/// search would give those configs. Budgets are proportional to each config's own n_estimators
+/// because n_estimators is one of the searched hyperparameters: the final rung must score the
+/// config as sampled, not a different one. A trial keeps its TrialId across rungs, so a worker that
+/// kept its boosters can continue them.
 /// </summary>
 internal sealed class SuccessiveHalvingPlanner : ITrialPlanner
 {
@@ -21,7 +22,7 @@ internal sealed class SuccessiveHalvingPlanner : ITrialPlanner
         _candidates = candidates;
         _scoring = scoring;
         _fullRounds = candidates.Select(HyperParameters.Rounds).ToArray();
-        (_fractions, _keep) = (schedule ?? HalvingSchedule.Default).Plan(candidates.Count, _fullRounds.Min());
+        (_fractions, _keep) = (schedule ?? HalvingSchedule.Default).Plan(candidates.Count);
     }
 
     /// <summary>Survivors per rung, rung 0 first (rung 0 is every candidate).</summary>

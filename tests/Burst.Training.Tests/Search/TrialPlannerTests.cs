@@ -164,6 +164,19 @@ public sealed class TrialPlannerTests
         Assert.Equal(promoted.Order(), planner.Pending(completed).Select(t => t.TrialId).Order());
     }
 
+    [Theory]
+    [InlineData(100, new[] { 100, 20 }, new[] { 0.1, 1.0 })]
+    [InlineData(9, new[] { 9, 2 }, new[] { 0.1, 1.0 })]
+    [InlineData(1000, new[] { 1000, 200, 40, 8 }, new[] { 0.1, 0.2154, 0.4642, 1.0 })]
+    public void Successive_halving_keeps_a_fifth_per_cut_after_a_tenth_of_the_rounds(int candidates, int[] survivors, double[] fractions)
+    {
+        var planner = (SuccessiveHalvingPlanner)TrialPlanner.Create(Settings(SearchStrategyKind.SuccessiveHalving, candidates));
+
+        Assert.Equal(survivors, planner.SurvivorsPerRung);
+        Assert.Equal(fractions, planner.RoundFractions.Select(f => Math.Round(f, 4)));
+        Assert.Equal(survivors.Sum(), planner.EstimatedTotalTrials);
+    }
+
     [Fact]
     public void Successive_halving_with_a_single_candidate_is_one_full_trial()
     {
