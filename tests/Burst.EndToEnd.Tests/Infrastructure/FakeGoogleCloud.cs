@@ -1,6 +1,6 @@
-using Burst.EndToEnd.Tests.Infrastructure;
+using Burst.Fakes;
 
-namespace Burst.Fakes;
+namespace Burst.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// A fake Google Cloud for the end-to-end tests: Compute Engine whose instances run the real
