@@ -168,12 +168,13 @@ public sealed class GceTests
         var job = await server.Jobs.SubmitJobAsync(new SubmitJobRequest { Spec = spec });
         var events = await Watcher.CollectAsync(server.Jobs, job.JobId);
 
-        Assert.True(Watcher.FinalState(events) == JobState.Failed, server.Log);
+        var history = string.Join("\n", events);
+        Assert.True(Watcher.FinalState(events) == JobState.Failed, $"{history}\n{server.Log}");
         var failure = events[^1].StateChanged;
-        Assert.Equal("COST_LIMIT", failure.Error.Reason);
+        Assert.True(failure.Error.Reason == "COST_LIMIT", $"{history}\n{server.Log}");
         Assert.Contains("limits.max_cost_usd", failure.Error.Message, StringComparison.Ordinal);
-        var cost = events[^2].Cost;
-        Assert.True(cost.EstimatedUsd >= 0.0002, cost.ToString());
+        Assert.True(events[^2].KindCase == JobEvent.KindOneofCase.Cost, history);
+        Assert.True(events[^2].Cost.EstimatedUsd >= 0.0002, history);
         await cloud.WaitForNoInstancesAsync(TimeSpan.FromSeconds(30));
     }
 
