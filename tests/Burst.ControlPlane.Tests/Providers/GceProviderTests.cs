@@ -5,6 +5,8 @@ using Burst.ControlPlane.Providers.Gce;
 using Burst.ControlPlane.Runtime;
 using Burst.V1;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -116,4 +118,32 @@ public sealed class GceProviderTests
         NullLogger<GceWorkerProvider>.Instance);
 
     private static WorkerLaunch Launch(JobSpec spec) => new("j-1", "w-1", "http://10.0.0.2:50051", "tok", "00-abc-def-01", spec);
+}
+
+public sealed class GceSetupTests
+{
+    [Fact]
+    public async Task A_control_plane_given_a_project_has_the_gce_provider_and_starts_and_stops_cleanly()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("burst-gce-setup").FullName;
+        await using var app = ControlPlaneApp.Build(
+            new ControlPlaneOptions { Listen = "http://127.0.0.1:0", DataDir = dataDir },
+            ["--Burst:Gce:Project=p", "--Burst:Gce:ApiEndpoint=http://127.0.0.1:9/compute/v1/"]);
+
+        await app.StartAsync();
+        var names = app.Services.GetRequiredService<WorkerProviders>().Names.Order().ToList();
+        await app.StopAsync();
+
+        Assert.Equal(["gce", "local"], names);
+    }
+
+    [Fact]
+    public async Task Without_a_project_there_is_no_gce_provider()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("burst-gce-setup").FullName;
+        await using var app = ControlPlaneApp.Build(new ControlPlaneOptions { Listen = "http://127.0.0.1:0", DataDir = dataDir });
+
+        Assert.Equal(Environment.GetEnvironmentVariable("GOOGLE_CLOUD_PROJECT") is { Length: > 0 }, app.Services.GetRequiredService<WorkerProviders>().Find("gce") is not null);
+        Assert.True(GceSetup.IsConfigured(new ConfigurationBuilder().AddInMemoryCollection([new("Burst:Gce:Project", "p")]).Build()));
+    }
 }

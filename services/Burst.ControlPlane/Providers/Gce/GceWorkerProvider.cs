@@ -40,6 +40,7 @@ internal sealed partial class GceWorkerProvider(
 
     private readonly ConcurrentDictionary<(string JobId, string WorkerId), CancellationTokenSource> _watchers = new();
     private readonly CancellationTokenSource _disposed = new();
+    private int _disposeCount;
 
     private GceOptions Options => options.Value;
 
@@ -214,8 +215,12 @@ internal sealed partial class GceWorkerProvider(
 
     public void Dispose()
     {
-        _disposed.Cancel();
-        _disposed.Dispose();
+        // Registered under two service types, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposeCount, 1) == 0)
+        {
+            _disposed.Cancel();
+            _disposed.Dispose();
+        }
     }
 
     private async Task<string> SourceImageAsync(Resources resources, CancellationToken cancellationToken)
