@@ -160,8 +160,9 @@ public sealed class CrossValidator : IDisposable
             {
                 await all.ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception)
             {
+                // The workers' own failures are secondary to the one rethrown below.
             }
 
             throw;
