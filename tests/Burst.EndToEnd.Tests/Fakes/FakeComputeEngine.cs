@@ -107,9 +107,6 @@ internal sealed partial class FakeComputeEngine : IAsyncDisposable
     /// <summary>What a builder VM reports in burst/image-build: "done", or "failed" to play a broken build.</summary>
     public string BuilderOutcome { get; set; } = "done";
 
-    /// <summary>(zone, name, User-Agent) of every DELETE of an instance, found or not.</summary>
-    public ConcurrentQueue<(string Zone, string Name, string UserAgent)> DeleteRequests { get; } = new();
-
     /// <summary>A Spot VM taken back: its process is killed and it is TERMINATED (the control plane must notice and delete it).</summary>
     public void Preempt(string name)
     {
@@ -251,7 +248,6 @@ internal sealed partial class FakeComputeEngine : IAsyncDisposable
 
     private async Task DeleteAsync(HttpContext context, string project, string zone, string name)
     {
-        DeleteRequests.Enqueue((zone, name, context.Request.Headers.UserAgent.ToString()));
         if (!_instances.TryRemove(Key(zone, name), out var instance))
         {
             await NotFoundAsync(context, $"The resource 'projects/{project}/zones/{zone}/instances/{name}' was not found");
