@@ -51,6 +51,7 @@ public static class Cli
             CancelCommand.Create(context),
             EvaluateCommand.Create(context),
             DemoCommand.Create(context),
+            ImageCommand.Create(context),
         };
         foreach (var help in root.Options.OfType<HelpOption>())
         {

@@ -35,5 +35,7 @@ public static class ExitCodes
         Environment:
           BURST_SERVER      the control plane URL when --server is not given (default http://127.0.0.1:50051)
           BURST_AGENT_PATH  the burst-agent executable or .dll that `burst evaluate` runs
+          GOOGLE_CLOUD_PROJECT                    the project of `burst image build` when --project is not given
+          CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE another Compute Engine endpoint (an emulator, a private endpoint)
         """;
 }

@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Providers.Gce;
 using Burst.ControlPlane.Runtime;
 using Burst.ControlPlane.Telemetry;
 using Burst.ServiceDefaults;
@@ -24,7 +25,8 @@ public static class ControlPlaneApp
         builder.Services
             .AddControlPlaneOptions(options)
             .AddControlPlaneEndpoint()
-            .AddControlPlaneServices();
+            .AddControlPlaneServices()
+            .AddGceProvider(builder.Configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -26,6 +26,9 @@ public sealed class ControlPlaneOptions
     /// <summary>A worker silent for longer than this is declared lost.</summary>
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>How much more VM time (summed over a job's VMs) makes a new cost event; a job's end always makes one.</summary>
+    public TimeSpan CostEventInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The burst-agent executable (or burst-agent.dll); default: next to this assembly. BURST_AGENT_PATH overrides.</summary>
     public string? AgentPath { get; set; }
 
@@ -55,6 +58,7 @@ public sealed class ControlPlaneOptions
         target.MaxConcurrentJobs = MaxConcurrentJobs;
         target.HeartbeatInterval = HeartbeatInterval;
         target.HeartbeatTimeout = HeartbeatTimeout;
+        target.CostEventInterval = CostEventInterval;
         target.AgentPath = AgentPath;
         target.AdvertisedUrl = AdvertisedUrl;
         target.StopWorkersOnShutdown = StopWorkersOnShutdown;

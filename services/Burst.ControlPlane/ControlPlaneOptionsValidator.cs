@@ -50,6 +50,11 @@ internal sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPla
             failures.Add($"Burst:HeartbeatTimeout ({options.HeartbeatTimeout}) must be longer than Burst:HeartbeatInterval ({options.HeartbeatInterval}).");
         }
 
+        if (options.CostEventInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"Burst:CostEventInterval must be positive, got {options.CostEventInterval}.");
+        }
+
         if (!string.IsNullOrEmpty(options.AdvertisedUrl)
             && (!Uri.TryCreate(options.AdvertisedUrl, UriKind.Absolute, out var advertised) || advertised.Scheme is not ("http" or "https")))
         {

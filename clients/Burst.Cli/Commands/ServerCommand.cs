@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Burst.Cli.Commands;
 
-/// <summary><c>burst server [--listen URL] [--health-listen URL] [--data-dir DIR] [--max-concurrent-jobs N]</c>: runs the control plane until Ctrl+C or SIGTERM.</summary>
+/// <summary><c>burst server [--listen URL] [--health-listen URL] [--data-dir DIR] [--max-concurrent-jobs N] [--advertised-url URL]</c>: runs the control plane until Ctrl+C or SIGTERM.</summary>
 internal static class ServerCommand
 {
     public static Command Create(CliContext context)
@@ -36,7 +36,12 @@ internal static class ServerCommand
             HelpName = "N",
             DefaultValueFactory = _ => defaults.MaxConcurrentJobs,
         };
-        var command = new Command("server", "Run the control plane") { listen, healthListen, dataDir, maxConcurrentJobs };
+        var advertisedUrl = new Option<string?>("--advertised-url")
+        {
+            Description = "The URL agents dial (default: the bound address); gce workers need one they can reach, e.g. http://10.128.0.2:50051",
+            HelpName = "URL",
+        };
+        var command = new Command("server", "Run the control plane") { listen, healthListen, dataDir, maxConcurrentJobs, advertisedUrl };
         command.SetAction((parseResult, cancellationToken) =>
             CommandRunner.RunAsync(context, null, async ct =>
             {
@@ -46,6 +51,7 @@ internal static class ServerCommand
                     HealthListen = parseResult.GetValue(healthListen),
                     DataDir = Path.GetFullPath(parseResult.GetValue(dataDir)!),
                     MaxConcurrentJobs = parseResult.GetValue(maxConcurrentJobs),
+                    AdvertisedUrl = parseResult.GetValue(advertisedUrl),
                 };
                 return await RunAsync(context, options, ct);
             }, cancellationToken));

@@ -34,6 +34,8 @@ internal static class SubmitCommand
         var provider = TextOption("--provider", "PROVIDER", $"resources.provider: {string.Join(", ", JobSpecBuilder.Providers)}");
         var machineType = TextOption("--machine-type", "TYPE", "resources.machine_type, e.g. c3-highcpu-44");
         var zones = ListOption("--zone", "ZONE", "resources.zones (repeatable)");
+        var imageFamily = TextOption("--image-family", "FAMILY", "resources.image_family: the VM image family (gce; `burst image build --family`)");
+        var containerImage = TextOption("--container-image", "IMAGE", "resources.container_image: run burst-agent from this image on Container-Optimized OS (gce)");
         var spot = new Option<bool?>("--spot") { Description = "resources.spot: use Spot VMs", Arity = ArgumentArity.ZeroOrOne };
         var maxRuntime = TextOption("--max-runtime", "DURATION", "limits.max_runtime, e.g. 90s, 30m, 1h");
         var maxCost = NumberOption<double>("--max-cost", "USD", "limits.max_cost_usd");
@@ -46,7 +48,7 @@ internal static class SubmitCommand
         var command = new Command("submit", "Submit a job; an empty spec is the Census search on the bundled data")
         {
             server, spec, name, labels, trainUri, testUri, format, labelColumn, positiveLabel, strategy, trials, folds,
-            seed, scoring, configs, workers, threads, provider, machineType, zones, spot, maxRuntime, maxCost,
+            seed, scoring, configs, workers, threads, provider, machineType, zones, imageFamily, containerImage, spot, maxRuntime, maxCost,
             maxRestarts, modelUri, watch, json, requestId,
         };
         command.SetAction((parseResult, cancellationToken) =>
@@ -75,6 +77,8 @@ internal static class SubmitCommand
                     Provider = parseResult.GetValue(provider),
                     MachineType = parseResult.GetValue(machineType),
                     Zones = parseResult.GetValue(zones) ?? [],
+                    ImageFamily = parseResult.GetValue(imageFamily),
+                    ContainerImage = parseResult.GetValue(containerImage),
                     Spot = SpotValue(parseResult, spot),
                     MaxRuntime = parseResult.GetValue(maxRuntime),
                     MaxCostUsd = parseResult.Given(maxCost),

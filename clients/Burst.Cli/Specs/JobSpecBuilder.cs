@@ -170,7 +170,7 @@ public static class JobSpecBuilder
 
     private static void ApplyResources(JobSpec spec, SubmitFlags flags)
     {
-        if (flags is { Provider: null, MachineType: null, Zones.Count: 0, Spot: null })
+        if (flags is { Provider: null, MachineType: null, Zones.Count: 0, Spot: null, ImageFamily: null, ContainerImage: null })
         {
             return;
         }
@@ -201,6 +201,16 @@ public static class JobSpecBuilder
         if (flags.Spot is { } spot)
         {
             resources.Spot = spot;
+        }
+
+        if (flags.ImageFamily is not null)
+        {
+            resources.ImageFamily = flags.ImageFamily;
+        }
+
+        if (flags.ContainerImage is not null)
+        {
+            resources.ContainerImage = flags.ContainerImage;
         }
     }
 

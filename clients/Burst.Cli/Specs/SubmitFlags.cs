@@ -25,6 +25,8 @@ public sealed record SubmitFlags
     public string? Provider { get; init; }
     public string? MachineType { get; init; }
     public IReadOnlyList<string> Zones { get; init; } = [];
+    public string? ImageFamily { get; init; }
+    public string? ContainerImage { get; init; }
     public bool? Spot { get; init; }
     public string? MaxRuntime { get; init; }
     public double? MaxCostUsd { get; init; }

@@ -39,17 +39,27 @@ internal sealed class JobGrpcService(
             throw InvalidArgument("invalid job spec", violations);
         }
 
-        var provider = string.IsNullOrEmpty(request.Spec?.Resources?.Provider) ? JobSpecRules.LocalProvider : request.Spec.Resources.Provider;
-        if (providers.Find(provider) is null)
+        var providerName = string.IsNullOrEmpty(request.Spec?.Resources?.Provider) ? JobSpecRules.LocalProvider : request.Spec.Resources.Provider;
+        if (providers.Find(providerName) is not { } provider)
         {
-            var later = provider == JobSpecRules.GceProvider ? " (Compute Engine support comes with issue #4)" : "";
+            var howTo = providerName == JobSpecRules.GceProvider
+                ? " (set GOOGLE_CLOUD_PROJECT or Burst:Gce:Project where the control plane runs, with Google credentials; README, \"Run it on Google Cloud\")"
+                : "";
             throw new RpcException(new Status(
                 StatusCode.FailedPrecondition,
-                $"spec.resources.provider: the {provider} provider is not configured on this control plane{later}; configured: {string.Join(", ", providers.Names)}."));
+                $"spec.resources.provider: the {providerName} provider is not configured on this control plane{howTo}; configured: {string.Join(", ", providers.Names)}."));
         }
 
         var jobId = ids.Next();
-        var spec = JobSpecRules.WithDefaults(request.Spec, jobId, options.Value.DataDir);
+        var raw = request.Spec?.Clone() ?? new JobSpec();
+        provider.FillDefaults(raw, jobId);
+        violations = [.. provider.CheckSpec(raw)];
+        if (violations.Count > 0)
+        {
+            throw InvalidArgument("invalid job spec", violations);
+        }
+
+        var spec = JobSpecRules.WithDefaults(raw, jobId, options.Value.DataDir);
         violations = JobSpecRules.CheckPlan(spec);
         if (violations.Count > 0)
         {
@@ -58,7 +68,7 @@ internal sealed class JobGrpcService(
 
         // The job's trace starts here; its context is stored with the job for every later span.
         var call = System.Diagnostics.Activity.Current;
-        using var trace = JobTracing.StartJob(jobId, provider);
+        using var trace = JobTracing.StartJob(jobId, providerName);
         var now = time.GetUtcNow();
         var job = new Job
         {

@@ -4,8 +4,7 @@ using Burst.V1;
 namespace Burst.ControlPlane.Providers;
 
 /// <summary>
-/// Where workers run: "local" (agent processes on this machine) now, "gce" (Compute Engine VMs) with
-/// issue #4. A provider starts and stops workers and reports, through <see cref="WorkerExits"/>, a
+/// Where workers run: "local" (agent processes on this machine) or "gce" (Compute Engine VMs). A provider starts and stops workers and reports, through <see cref="WorkerExits"/>, a
 /// worker that ended on its own; the coordinator decides what that means for the job.
 /// </summary>
 internal interface IWorkerProvider
@@ -24,6 +23,17 @@ internal interface IWorkerProvider
     /// from now on, so its exit is reported like any other.
     /// </summary>
     Task<WorkerLiveness> AdoptAsync(WorkerRecord worker, CancellationToken cancellationToken);
+
+    /// <summary>At submit, before the general defaults: fills this provider's defaults (machine type, zones, output folder).</summary>
+    void FillDefaults(JobSpec spec, string jobId)
+    {
+    }
+
+    /// <summary>At submit: what this provider cannot run (field paths as in <c>JobSpecRules</c>); empty when it can.</summary>
+    IReadOnlyList<Google.Rpc.BadRequest.Types.FieldViolation> CheckSpec(JobSpec spec) => [];
+
+    /// <summary>What one worker of the job costs per hour in USD; 0 (local machines) means no cost is counted.</summary>
+    double HourlyPriceUsd(JobSpec spec) => 0;
 }
 
 /// <summary>Everything a new worker is told: where to attach, as whom, and the job's trace.</summary>

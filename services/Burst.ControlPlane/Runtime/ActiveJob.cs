@@ -59,6 +59,9 @@ internal sealed class ActiveJob
 
     public int NextWorkerNumber { get; set; }
 
+    /// <summary>Counts the job's machine time when its provider charges for it; null otherwise.</summary>
+    public CostMeter? Cost { get; set; }
+
     public IReadOnlyCollection<TrialOutcome> Completed => _outcomes.Values;
 
     public IReadOnlyList<WorkerSlot> Workers => _workers;

@@ -252,6 +252,7 @@ internal sealed partial class JobCoordinator
                     Reason = string.IsNullOrEmpty(report.Failure.Reason) ? "AGENT_FAILURE" : report.Failure.Reason,
                     Message = $"worker {worker.Id}: {report.Failure.Message}",
                 };
+                AddCost(active, commit, now);
                 commit.Events.Add(JobEvents.StateChanged(now, previous, JobState.Failed, next.Error.Reason, next.Error));
                 farewell = new ControlMessage { Shutdown = new Shutdown { Reason = $"the job failed: {next.Error.Message}" } };
                 break;
@@ -267,6 +268,7 @@ internal sealed partial class JobCoordinator
                     done.Eta = null;
                 }
 
+                AddCost(active, commit, now);
                 commit.Events.Add(JobEvents.Result(now, result));
                 commit.Events.Add(JobEvents.StateChanged(now, JobState.Running, JobState.Succeeded, $"worker {worker.Id} reported the result"));
                 farewell = new ControlMessage { Shutdown = new Shutdown { Reason = "the job succeeded" } };

@@ -37,6 +37,8 @@ internal sealed partial class JobCoordinator
                 return;
             }
 
+            // The machine is gone or powered off: it no longer costs compute.
+            active.Cost?.Stop(worker.Id, time.GetUtcNow());
             if (active.Job.State == JobState.Cancelling)
             {
                 var now = time.GetUtcNow();
@@ -85,6 +87,7 @@ internal sealed partial class JobCoordinator
                 Reason = "WORKER_LOST",
                 Message = $"worker {worker.Id} was lost ({reason}) and the job has used all {maxRestarts} of its restarts (limits.max_restarts).",
             };
+            AddCost(active, commit, now);
             commit.Events.Add(JobEvents.StateChanged(now, previous, JobState.Failed, "WORKER_LOST", next.Error));
         }
 
@@ -106,7 +109,11 @@ internal sealed partial class JobCoordinator
         var lostRecord = worker.Record;
         if (providers.Find(active.Job.Spec.Resources.Provider) is { } provider)
         {
-            background.Run($"stop lost worker {active.JobId}/{worker.Id}", () => provider.StopAsync(lostRecord, CancellationToken.None));
+            background.Run($"stop lost worker {active.JobId}/{worker.Id}", async () =>
+            {
+                await provider.StopAsync(lostRecord, CancellationToken.None);
+                active.Cost?.Stop(lostRecord.WorkerId, time.GetUtcNow());
+            });
         }
 
         LaunchLater(active, [replacement]);
@@ -150,6 +157,9 @@ internal sealed partial class JobCoordinator
                     // The agent's spans become children of this one: the job's trace continues on the worker.
                     var traceParent = TraceParents.Format(provision.Span?.Context ?? launch.Parent);
                     var url = await address.GetAsync(_stopping.Token);
+
+                    // Counted from the insert request on: a VM bills from creation, not from its agent's attach.
+                    active.Cost?.Start(launch.WorkerId, time.GetUtcNow());
                     instance = await provider.StartAsync(
                         new WorkerLaunch(active.JobId, launch.WorkerId, url, launch.Token, traceParent, active.Job.Spec),
                         _stopping.Token);
@@ -159,6 +169,7 @@ internal sealed partial class JobCoordinator
                 {
                     provision.Fail(e);
                     logger.ProvisioningFailed(e, active.JobId, launch.WorkerId);
+                    active.Cost?.Stop(launch.WorkerId, time.GetUtcNow());
                     await active.Gate.WaitAsync();
                     try
                     {
@@ -210,6 +221,7 @@ internal sealed partial class JobCoordinator
                     await provider.StopAsync(
                         new WorkerRecord(active.JobId, launch.WorkerId, WorkerState.Exited) { Instance = instance.Name, Pid = instance.Pid, ProcessStart = instance.ProcessStart },
                         CancellationToken.None);
+                    active.Cost?.Stop(launch.WorkerId, time.GetUtcNow());
                 }
             });
         }

@@ -76,7 +76,7 @@ internal sealed partial class JobCoordinator(
             }
 
             var now = time.GetUtcNow();
-            if (providers.Find(job.Spec.Resources.Provider) is null)
+            if (providers.Find(job.Spec.Resources.Provider) is not { } provider)
             {
                 await FailQueuedAsync(job, "PROVIDER_UNAVAILABLE", $"the {job.Spec.Resources.Provider} provider is not configured on this control plane.", now);
                 return true;
@@ -93,7 +93,11 @@ internal sealed partial class JobCoordinator(
                 return true;
             }
 
-            active = new ActiveJob(job, planner, [], [], now) { Trace = JobTracing.ContextOf(jobId, await store.GetTraceParentAsync(jobId, cancellationToken)) };
+            active = new ActiveJob(job, planner, [], [], now)
+            {
+                Trace = JobTracing.ContextOf(jobId, await store.GetTraceParentAsync(jobId, cancellationToken)),
+                Cost = CostMeter.For(provider.HourlyPriceUsd(job.Spec), job),
+            };
             using var schedule = JobTracing.Start("burst.job.schedule", active.Trace, jobId, JobTracing.Tag(TelemetryTags.Provider, job.Spec.Resources.Provider));
             var next = job.Clone();
             next.State = JobState.Provisioning;
@@ -209,6 +213,11 @@ internal sealed partial class JobCoordinator(
                     continue;
                 }
 
+                if (await CheckCostAsync(active, now))
+                {
+                    continue;
+                }
+
                 foreach (var worker in active.Workers.ToList())
                 {
                     if (active.Closed)
@@ -280,6 +289,7 @@ internal sealed partial class JobCoordinator(
             return;
         }
 
+        var provider = providers.Find(job.Spec.Resources.Provider);
         var active = new ActiveJob(
             job,
             planner,
@@ -288,7 +298,15 @@ internal sealed partial class JobCoordinator(
             now)
         {
             Trace = JobTracing.ContextOf(job.JobId, await store.GetTraceParentAsync(job.JobId, cancellationToken)),
+            Cost = provider is null ? null : CostMeter.For(provider.HourlyPriceUsd(job.Spec), job),
         };
+
+        // Machine time between the last cost event and this start is not known: counting resumes now.
+        foreach (var worker in active.Workers.Where(w => w.IsLive))
+        {
+            active.Cost?.Start(worker.Id, now);
+        }
+
         _active[job.JobId] = active;
         logger.JobRecovered(job.JobId, job.State, active.Completed.Count, active.Workers.Count(w => w.IsLive));
 
@@ -298,7 +316,6 @@ internal sealed partial class JobCoordinator(
             return;
         }
 
-        var provider = providers.Find(job.Spec.Resources.Provider);
         await active.Gate.WaitAsync(cancellationToken);
         try
         {
@@ -363,6 +380,7 @@ internal sealed partial class JobCoordinator(
                 commit.Events.Add(JobEvents.Worker(now, worker.Id, WorkerState.Exited, worker.Record.Instance, "stopped: the job was cancelled"));
             }
 
+            AddCost(active, commit, now);
             commit.Events.Add(JobEvents.StateChanged(now, JobState.Cancelling, JobState.Cancelled, "the workers were stopped"));
             await CommitAsync(active, commit);
             Close(active, new ControlMessage { Cancel = new Cancel { Reason = "the job was cancelled" } }, stopWorkers: false);
@@ -383,6 +401,7 @@ internal sealed partial class JobCoordinator(
         next.EndTime = Timestamp.FromDateTimeOffset(now);
         next.Error = new JobError { Reason = reason, Message = message };
         var commit = new JobCommit(next);
+        AddCost(active, commit, now);
         commit.Events.Add(JobEvents.StateChanged(now, previous, JobState.Failed, reason, next.Error));
         await CommitAsync(active, commit);
         Close(active, farewell, stopWorkers: true);
@@ -453,7 +472,16 @@ internal sealed partial class JobCoordinator(
 
         if (providers.Find(active.Job.Spec.Resources.Provider) is { } provider)
         {
-            await Task.WhenAll(workers.Select(w => provider.StopAsync(w, CancellationToken.None)));
+            await Task.WhenAll(workers.Select(async w =>
+            {
+                await provider.StopAsync(w, CancellationToken.None);
+                active.Cost?.Stop(w.WorkerId, time.GetUtcNow());
+            }));
+        }
+
+        if (active.Closed)
+        {
+            await SettleCostAsync(active);
         }
     }
 

@@ -25,4 +25,6 @@ internal static class JobEvents
     public static JobEvent Log(DateTimeOffset now, LogLine line) => new() { Time = Timestamp.FromDateTimeOffset(now), Log = line };
 
     public static JobEvent Result(DateTimeOffset now, JobResult result) => new() { Time = Timestamp.FromDateTimeOffset(now), Result = result };
+
+    public static JobEvent Cost(DateTimeOffset now, Cost cost) => new() { Time = Timestamp.FromDateTimeOffset(now), Cost = cost };
 }

@@ -94,10 +94,12 @@ internal sealed class ControlPlaneMetrics
     }
 
     /// <summary><paramref name="count"/> instances deleted by one pass of the orphan reaper.</summary>
-    public void RecordReaperDeletions(long count, string provider = "gce")
+    public void RecordReaperDeletions(long count, string provider = "gce", string? reason = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        _reaperDeletions.Add(count, new KeyValuePair<string, object?>(TelemetryTags.Provider, provider));
+        _reaperDeletions.Add(count,
+            new KeyValuePair<string, object?>(TelemetryTags.Provider, provider),
+            new KeyValuePair<string, object?>("burst.reaper.reason", reason ?? "unspecified"));
     }
 
     public static string StateName(JobState state) => state switch

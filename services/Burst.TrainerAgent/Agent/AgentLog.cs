@@ -42,4 +42,7 @@ internal static partial class AgentLog
 
     [LoggerMessage(13, LogLevel.Information, "Stopping on a signal")]
     public static partial void Signalled(ILogger logger);
+
+    [LoggerMessage(14, LogLevel.Information, "Deleting this instance, {Name} in {Zone} of project {Project}")]
+    public static partial void DeletingInstance(ILogger logger, string project, string zone, string name);
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
+using Burst.Cloud.Metadata;
 using Burst.ServiceDefaults;
-using Burst.Training.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Burst.TrainerAgent.Agent;
@@ -9,6 +9,8 @@ namespace Burst.TrainerAgent.Agent;
 /// `burst-agent agent`: attach to a control plane and run the job's trials.
 /// Configuration comes from flags or the environment the provider sets:
 /// BURST_CONTROL_PLANE, BURST_JOB_ID, BURST_WORKER_ID, BURST_AGENT_TOKEN, TRACEPARENT, BURST_EXIT_ACTION.
+/// On a Compute Engine VM, given neither flags nor BURST_CONTROL_PLANE, it reads them from the
+/// metadata server's instance attributes (burst-control-plane, burst-job-id, ...).
 /// Exit codes: 0 done (shut down or cancelled), 2 usage, 3 refused by the control plane, 4 control plane unreachable.
 /// </summary>
 public static class AgentMode
@@ -18,7 +20,7 @@ public static class AgentMode
         AgentSettings settings;
         try
         {
-            settings = AgentSettings.Parse(args, Environment.GetEnvironmentVariable);
+            settings = await ResolveSettingsAsync(args, ct).ConfigureAwait(false);
         }
         catch (AgentUsageException e)
         {
@@ -54,8 +56,7 @@ public static class AgentMode
             }
         });
 
-        var files = new FileObjectStore();
-        var store = new ObjectStoreRegistry([BundledObjectStore.ForExecutable(files), files]);
+        var store = AgentStores.Create();
         var session = new AgentSession(settings, store, loggers, TimeProvider.System, agentSpan.Span?.Context ?? TraceParents.Parse(settings.TraceParent));
         try
         {
@@ -81,5 +82,24 @@ public static class AgentMode
         {
             return 143;
         }
+    }
+
+    /// <summary>Flags and environment; on a VM with neither, the metadata server's instance attributes.</summary>
+    private static async Task<AgentSettings> ResolveSettingsAsync(string[] args, CancellationToken ct)
+    {
+        if (args.Length > 0 || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AgentSettings.ControlPlaneVariable)))
+        {
+            return AgentSettings.Parse(args, Environment.GetEnvironmentVariable);
+        }
+
+        using var metadata = MetadataClient.FromEnvironment(TimeSpan.FromSeconds(5));
+        if (!await metadata.IsAvailableAsync(ct).ConfigureAwait(false))
+        {
+            // Not on a VM: the usage error names the flags and variables that are missing.
+            return AgentSettings.Parse(args, Environment.GetEnvironmentVariable);
+        }
+
+        await Console.Error.WriteLineAsync($"burst-agent agent: reading the settings from the metadata server at {metadata.BaseAddress}").ConfigureAwait(false);
+        return await AgentSettings.FromMetadataAsync(new MetadataServerAttributes(metadata), Environment.GetEnvironmentVariable, ct).ConfigureAwait(false);
     }
 }

@@ -29,6 +29,44 @@ public sealed record AgentSettings(
     public const string ExitActionVariable = "BURST_EXIT_ACTION";
 
     /// <summary>
+    /// On a Compute Engine VM the same settings are instance attributes (custom metadata) that the
+    /// gce provider writes (PROTOCOL.md, "What an agent is given"): variable → attribute.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> MetadataAttributes = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [ControlPlaneVariable] = "burst-control-plane",
+        [JobIdVariable] = "burst-job-id",
+        [WorkerIdVariable] = "burst-worker-id",
+        [TokenVariable] = "burst-agent-token",
+        [TraceParentVariable] = "burst-traceparent",
+        [ExitActionVariable] = "burst-exit-action",
+    };
+
+    /// <summary>
+    /// The settings of an agent on a VM: each from the environment when it is set there, else from the
+    /// instance attribute of <see cref="MetadataAttributes"/>.
+    /// </summary>
+    public static async Task<AgentSettings> FromMetadataAsync(IAttributeSource metadata, Func<string, string?> environment, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(environment);
+        var attributes = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (variable, attribute) in MetadataAttributes)
+        {
+            attributes[variable] = NullIfEmpty(environment(variable)) ?? await metadata.GetAttributeAsync(attribute, ct).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return Parse([], name => attributes.TryGetValue(name, out var value) ? value : environment(name));
+        }
+        catch (AgentUsageException e)
+        {
+            throw new AgentUsageException($"{e.Message}; on a Compute Engine VM: the instance attributes {string.Join(", ", MetadataAttributes.Values)}");
+        }
+    }
+
+    /// <summary>
     /// Reads flags first, then environment variables. The token is normally passed in the
     /// environment so that it never shows in a process listing.
     /// </summary>

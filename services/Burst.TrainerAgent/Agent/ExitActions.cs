@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Burst.Cloud;
+using Burst.Cloud.Compute;
+using Burst.Cloud.Metadata;
 using Microsoft.Extensions.Logging;
 
 namespace Burst.TrainerAgent.Agent;
@@ -13,9 +16,13 @@ public static class ExitActions
             return;
         }
 
-        // Deleting the instance through the Compute Engine API comes with the Google Cloud
-        // support; until then, and whenever that fails, powering off stops the billing of
-        // compute, and the control plane deletes the stopped instance.
+        if (action == ExitAction.DeleteInstance && await DeleteThisInstanceAsync(logger, Environment.GetEnvironmentVariable, ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        // Powering off stops the billing of compute whatever went wrong above; the control plane
+        // (or its reaper) deletes the stopped instance.
         try
         {
             using var shutdown = Process.Start(new ProcessStartInfo("shutdown", "-h now") { UseShellExecute = false })
@@ -25,6 +32,32 @@ public static class ExitActions
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             AgentLog.ExitActionFailed(logger, action, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the VM this agent runs on through the Compute Engine API: project, zone and name from the
+    /// metadata server, a token of the VM's service account from it too (none for an emulator endpoint).
+    /// The delete is not waited on: it ends this process with the machine. False when it could not be asked for.
+    /// <paramref name="environment"/> gives GCE_METADATA_HOST and CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE.
+    /// </summary>
+    public static async Task<bool> DeleteThisInstanceAsync(ILogger logger, Func<string, string?> environment, CancellationToken ct)
+    {
+        try
+        {
+            using var metadata = MetadataClient.FromEnvironment(TimeSpan.FromSeconds(10), environment);
+            var project = await metadata.GetProjectIdAsync(ct).ConfigureAwait(false);
+            var zone = await metadata.GetZoneAsync(ct).ConfigureAwait(false);
+            var name = await metadata.GetInstanceNameAsync(ct).ConfigureAwait(false);
+            using var compute = ComputeClient.Create(CloudEndpoints.Compute(null, environment), project, metadata, userAgent: "burst-agent");
+            AgentLog.DeletingInstance(logger, project, zone, name);
+            await compute.DeleteInstanceAsync(zone, name, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or ComputeApiException or InvalidOperationException or TaskCanceledException or ArgumentException)
+        {
+            AgentLog.ExitActionFailed(logger, ExitAction.DeleteInstance, e.Message);
+            return false;
         }
     }
 }

@@ -24,7 +24,7 @@ internal static class EvaluateCommand
         var folder = modelUri.EndsWith("/" + ModelBundle.ModelFileName, StringComparison.Ordinal) || modelUri == ModelBundle.ModelFileName
             ? modelUri[..^ModelBundle.ModelFileName.Length].TrimEnd('/') is { Length: > 0 } f ? f : "."
             : modelUri;
-        var store = ObjectStoreRegistry.Default;
+        var store = Agent.AgentStores.Create();
         using var bundle = await ModelBundle.LoadAsync(store, folder, ct).ConfigureAwait(false);
         var encoding = bundle.Manifest.Encoding;
         if (format is { } given && given != encoding.Format)

@@ -15,7 +15,7 @@ internal static class TrainCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
     {
         var options = TrainOptions.Parse(args);
-        var store = ObjectStoreRegistry.Default;
+        var store = Agent.AgentStores.Create();
         if (!options.Json)
         {
             await output.WriteLineAsync("Building income level prediction model...").ConfigureAwait(false);

@@ -70,7 +70,7 @@ internal sealed class BurstServer : IAsyncDisposable
 
         // Short heartbeat timeouts make a killed agent count as lost within seconds.
         info.Environment["Burst__HeartbeatInterval"] = "00:00:01";
-        info.Environment["Burst__HeartbeatTimeout"] = "00:00:06";
+        info.Environment["Burst__HeartbeatTimeout"] = "00:00:10";
         foreach (var (name, value) in _environment)
         {
             info.Environment[name] = value;
