@@ -145,6 +145,10 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         AgentLog.DataLoaded(logger, _data.Train.Rows, _data.Train.Columns, dataset.TrainUri);
         Log("info", $"loaded {_data.Train.Rows} training rows with {_data.Train.Columns} features; building {Folds(spec)} folds");
         _validator = CrossValidator.Create(_data.Train, Folds(spec), spec.Search.Seed, ToScoring(spec.Search.Scoring));
+
+        // Successive halving promotes survivors to more rounds: continuing their fold models from
+        // the last rung costs only the new rounds (the control plane sends a rung's trials together).
+        _validator.ContinueTrials = spec.Search.Strategy == SearchStrategy.SuccessiveHalving;
     }
 
     private async Task RunTrialsAsync(IReadOnlyList<TrialToRun> trials, CancellationToken ct)
