@@ -167,14 +167,8 @@ public sealed class GcsObjectStore(Func<StorageClient> createClient) : IObjectSt
     }
 
     /// <summary>The reading end of a download; disposing it stops the download.</summary>
-    private sealed class DownloadStream(Stream inner, CancellationTokenSource stop, Task download) : Stream
+    private sealed class DownloadStream(Stream inner, CancellationTokenSource stop, Task download) : ReadOnlyForwardStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
         public override int Read(Span<byte> buffer) => inner.Read(buffer);
@@ -184,16 +178,6 @@ public sealed class GcsObjectStore(Func<StorageClient> createClient) : IObjectSt
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             inner.ReadAsync(buffer, cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -1,7 +1,9 @@
+using Burst.Training.Storage;
+
 namespace Burst.Training;
 
 /// <summary>A forward-only stream whose first bytes can be looked at before anyone reads them (to spot gzip's magic number on a non-seekable stream).</summary>
-internal sealed class PeekableStream(Stream inner) : Stream
+internal sealed class PeekableStream(Stream inner) : ReadOnlyForwardStream
 {
     private readonly byte[] _prefix = new byte[4];
     private int _prefixLength;
@@ -29,22 +31,6 @@ internal sealed class PeekableStream(Stream inner) : Stream
         return _prefix.AsSpan(0, Math.Min(count, _prefixLength));
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (_prefixPosition < _prefixLength)
@@ -57,16 +43,6 @@ internal sealed class PeekableStream(Stream inner) : Stream
 
         return inner.Read(buffer);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
