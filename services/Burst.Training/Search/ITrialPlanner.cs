@@ -21,6 +21,25 @@ public interface ITrialPlanner
 
     bool IsFinished(IReadOnlyCollection<TrialOutcome> completed);
 
+    /// <summary>
+    /// The next trials to hand out, on demand: at most <paramref name="count"/> trials that are neither
+    /// in <paramref name="completed"/> (in commit order) nor in <paramref name="inFlight"/> (handed out,
+    /// not reported yet), matched on TrialId and Rung. A planner that samples adaptively decides them
+    /// here, from the committed results with the in-flight trials as provisional ones; the others take
+    /// them from <see cref="Pending"/> in order. Deterministic for the same arguments.
+    /// </summary>
+    IReadOnlyList<TrialSpec> Next(IReadOnlyList<TrialOutcome> completed, IReadOnlyCollection<TrialSpec> inFlight, int count)
+    {
+        ArgumentNullException.ThrowIfNull(inFlight);
+        if (count <= 0)
+        {
+            return [];
+        }
+
+        var held = inFlight.Select(t => (t.TrialId, t.Rung)).ToHashSet();
+        return Pending(completed).Where(t => !held.Contains((t.TrialId, t.Rung))).Take(count).ToArray();
+    }
+
     /// <summary>The best mean score among the highest rung reached; ties go to the lower TrialId.</summary>
     TrialOutcome Best(IReadOnlyCollection<TrialOutcome> completed);
 }
