@@ -11,6 +11,16 @@ public static class TrialPlanner
             throw new ArgumentOutOfRangeException(nameof(settings), settings.Folds, "Folds must be at least 2.");
         }
 
+        if (settings.EarlyStoppingRounds < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.EarlyStoppingRounds, "EarlyStoppingRounds must not be negative (0 turns early stopping off).");
+        }
+
+        if (settings.Strategy == SearchStrategyKind.Tpe)
+        {
+            return CreateTpe(settings);
+        }
+
         var candidates = Candidates(settings);
         return settings.Strategy switch
         {
@@ -18,6 +28,33 @@ public static class TrialPlanner
             SearchStrategyKind.SuccessiveHalving => new SuccessiveHalvingPlanner(candidates, settings.Scoring),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Strategy, "Unknown search strategy."),
         };
+    }
+
+    /// <summary>
+    /// A TPE planner; <paramref name="history"/> (committed trials of an earlier search over the same
+    /// data) is learnt from before the first trial and weighed by Best, but never run again.
+    /// </summary>
+    public static ITrialPlanner CreateTpe(SearchSettings settings, IReadOnlyList<TrialOutcome>? history = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Configs is not null)
+        {
+            throw new ArgumentException("The TPE strategy samples from the search space; it does not take a list of configs.", nameof(settings));
+        }
+
+        if (settings.Trials < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.Trials, "Trials must be at least 1.");
+        }
+
+        if (settings.TpeStartupTrials < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.TpeStartupTrials, "TpeStartupTrials must not be negative (0 means the default).");
+        }
+
+        ArgumentNullException.ThrowIfNull(settings.Space, nameof(settings.Space));
+        var startup = settings.TpeStartupTrials > 0 ? settings.TpeStartupTrials : Tpe.TpePlanner.DefaultStartupTrials;
+        return new Tpe.TpePlanner(settings.Space, settings.Trials, settings.Seed, settings.Scoring, startup, history);
     }
 
     /// <summary>The configs a search considers: the explicit list when one is given, else samples from the space.</summary>
