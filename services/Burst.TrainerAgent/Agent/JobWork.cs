@@ -149,6 +149,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         // Successive halving promotes survivors to more rounds: continuing their fold models from
         // the last rung costs only the new rounds (the control plane sends a rung's trials together).
         _validator.ContinueTrials = spec.Search.Strategy == SearchStrategy.SuccessiveHalving;
+        _validator.EarlyStoppingRounds = spec.Search.EarlyStoppingRounds;
     }
 
     private async Task RunTrialsAsync(IReadOnlyList<TrialToRun> trials, CancellationToken ct)
@@ -311,6 +312,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
             Params = new ParamSet(),
         };
         result.FoldScores.AddRange(outcome.FoldScores);
+        result.FoldRounds.AddRange(outcome.FoldRounds ?? []);
         foreach (var (name, value) in outcome.Trial.Params)
         {
             result.Params.Values[name] = value;
