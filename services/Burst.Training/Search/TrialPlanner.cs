@@ -31,6 +31,36 @@ public static class TrialPlanner
     }
 
     /// <summary>
+    /// The planner for a search that continues an earlier one over the same data and space:
+    /// <paramref name="history"/> is that search's committed trials, in commit order. They are not
+    /// run again; Best weighs them with the new trials. A random search draws the configs that
+    /// follow the history's in the seed's sequence, and TPE learns from the history first, so either
+    /// continued by m trials matches one longer search. Explicit and halving searches cannot be
+    /// continued.
+    /// </summary>
+    public static ITrialPlanner Create(SearchSettings settings, IReadOnlyList<TrialOutcome>? history)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (history is null || history.Count == 0)
+        {
+            return Create(settings);
+        }
+
+        switch (settings.Strategy)
+        {
+            case SearchStrategyKind.Tpe:
+                _ = Create(settings);
+                return CreateTpe(settings, history);
+            case SearchStrategyKind.Random when settings.Configs is null:
+                _ = Create(settings);
+                var candidates = settings.Space.Sample(history.Count + settings.Trials, settings.Seed).Skip(history.Count).ToArray();
+                return new SingleRungPlanner(candidates, settings.Scoring, history);
+            default:
+                throw new ArgumentException($"A {settings.Strategy} search cannot be continued; random and TPE searches can.", nameof(settings));
+        }
+    }
+
+    /// <summary>
     /// A TPE planner; <paramref name="history"/> (committed trials of an earlier search over the same
     /// data) is learnt from before the first trial and weighed by Best, but never run again.
     /// </summary>

@@ -17,7 +17,9 @@ namespace Burst.Training.Search.Tpe;
 /// random strategy samples with the same seed, so a TPE search and a random search share their
 /// first trials. Each later trial draws from its own generator, seeded from (seed, trial id), so
 /// the plan is a pure function of the seed, the committed results in commit order, and the trials
-/// in flight.
+/// in flight. A search continued from <c>history</c> numbers its trials from 0 but counts them after
+/// the history (for the startup configs and the generators): continuing a search of n trials in
+/// commit order by m gives the same configs as one search of n + m.
 /// </para>
 /// </summary>
 internal sealed class TpePlanner : ITrialPlanner
@@ -50,7 +52,8 @@ internal sealed class TpePlanner : ITrialPlanner
         _scoring = scoring;
         _startup = startupTrials;
         _history = history?.Where(o => o.Trial.Rung == 0 && double.IsFinite(o.MeanScore)).ToArray() ?? [];
-        _startupConfigs = space.Sample(Math.Min(startupTrials, trials), seed);
+        // A continued search goes on where its history ended: trial i here is trial history + i of one long search.
+        _startupConfigs = space.Sample(Math.Min(startupTrials, _history.Count + trials), seed);
         _parameters = space.Parameters.Select(p => (p.Key, p.Value, TpeDimension.For(p.Value))).ToArray();
     }
 
@@ -131,12 +134,13 @@ internal sealed class TpePlanner : ITrialPlanner
         IReadOnlyList<IReadOnlyDictionary<string, double>> liars)
     {
         var known = scored.Count + liars.Count;
-        if (id < _startupConfigs.Count && (_history.Count == 0 || known < _startup))
+        var position = _history.Count + id;
+        if (position < _startupConfigs.Count)
         {
-            return _startupConfigs[id];
+            return _startupConfigs[position];
         }
 
-        var rng = TrialRandom(_seed, id);
+        var rng = TrialRandom(_seed, position);
         if (known < _startup || scored.Count == 0)
         {
             return RandomConfig(rng);
