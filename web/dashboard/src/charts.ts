@@ -36,6 +36,7 @@ export class TrialChart {
   set(scores: number[], best: number[]): void {
     const xs = scores.map((_, i) => i + 1);
     this.plot.setData([xs, scores, best]);
+    this.container.dataset.points = String(scores.length);
   }
 
   resize(): void {
@@ -79,6 +80,7 @@ export class ParamChart {
       this.plot = this.create(name);
     }
     points.sort((a, b) => a[0] - b[0]);
+    this.container.dataset.points = String(points.length);
     this.plot.setData([points.map((p) => p[0]), points.map((p) => p[1])]);
   }
 

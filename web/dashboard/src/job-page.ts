@@ -333,13 +333,13 @@ export function showJob(root: HTMLElement, _navigate: Navigate, jobId: string): 
         schedule();
         status.textContent = seen.lastSeq > 0 ? `Resumed after event ${seen.lastSeq}.` : "";
         for await (const event of jobs.watchJob({ jobId, afterSequence: BigInt(seen.lastSeq) }, { signal: abort.signal })) {
+          if (attempt > 0) status.textContent = "";
           apply(event);
           schedule();
           attempt = 0;
         }
         // The watch ends (OK) after the terminal StateChanged.
         if (terminalStates.has(job.state)) {
-          status.textContent = "";
           persist(true);
           return;
         }
