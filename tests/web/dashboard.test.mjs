@@ -158,6 +158,43 @@ describe("the dashboard", () => {
     await page.context().close();
   });
 
+  test("when the server wants an API key, the page asks once, sends it as a bearer token, and says when one is refused", async () => {
+    // The server of this test has no keys: the browser's gRPC-Web calls are answered UNAUTHENTICATED
+    // here, as an API-key interceptor would, unless they carry the right bearer token.
+    const page = await newPage();
+    const sent = [];
+    await page.route("**/burst.v1.JobService/**", async (route) => {
+      const authorization = route.request().headers().authorization ?? "";
+      sent.push(authorization);
+      if (authorization === "Bearer right-key") return route.continue();
+      return route.fulfill({
+        status: 200,
+        headers: { "content-type": "application/grpc-web+proto", "grpc-status": "16", "grpc-message": "missing or unknown API key" },
+        body: "",
+      });
+    });
+    await page.goto(server.url);
+    await page.locator("#api-key").waitFor({ timeout: 10_000 });
+    assert.match(await textOf(page, "#banner"), /needs an API key/);
+
+    await page.fill("#api-key", "wrong-key");
+    await page.click("#banner button");
+    await waitForText(page, "#banner", /That API key was refused/, 10_000);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("burst.apiKey")), null, "a refused key is not kept");
+
+    await page.fill("#api-key", "right-key");
+    await page.click("#banner button");
+    await waitForText(page, "#jobs-status", /^(No jobs yet.*)?$/, 10_000);
+    assert.equal(await page.locator("#banner").isVisible(), false);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("burst.apiKey")), "right-key");
+    await page.goto(`${server.url}/submit`);
+    await page.goto(server.url);
+    await waitForText(page, "#jobs-status", /^(No jobs yet.*)?$/, 10_000);
+    assert.equal(await page.locator("#banner").isVisible(), false, "the key is asked for once per browser session");
+    assert.ok(sent.includes("Bearer wrong-key") && sent.at(-1) === "Bearer right-key", `sent: ${sent.join(", ")}`);
+    await page.context().close();
+  });
+
   test("on a phone-sized screen the pages fit the width", async () => {
     const page = await newPage({ width: 390, height: 844 });
     await page.goto(server.url);
