@@ -40,6 +40,8 @@ async function newPage(viewport = { width: 1280, height: 800 }) {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // A Content-Security-Policy violation (the server sends one) shows up as a console error.
+  page.on("console", (m) => m.type() === "error" && /Content.Security.Policy/i.test(m.text()) && errors.push(m.text()));
   page.errors = errors;
   return page;
 }
@@ -155,6 +157,7 @@ describe("the dashboard", () => {
     await waitForText(page, "#job-state", /^CANCELLED$/);
     assert.match(await textOf(page, "#event-log"), /→ CANCELLED/);
     await page.screenshot({ path: join(shots, "job-cancelled.png"), fullPage: true });
+    assert.deepEqual(page.errors, []);
     await page.context().close();
   });
 
@@ -207,6 +210,7 @@ describe("the dashboard", () => {
       assert.ok(overflow <= 0, `${path} is ${overflow}px wider than the screen`);
     }
     await page.screenshot({ path: join(shots, "job-phone.png"), fullPage: true });
+    assert.deepEqual(page.errors, []);
     await page.context().close();
   });
 });

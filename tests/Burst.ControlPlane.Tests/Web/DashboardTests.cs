@@ -28,6 +28,7 @@ public sealed class DashboardTests
 
         Assert.Equal(HttpStatusCode.OK, root.StatusCode);
         Assert.Equal("text/html", root.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("default-src 'self'", root.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         Assert.Contains("/assets/app.js", await jobPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(await root.Content.ReadAsStringAsync(), await jobPage.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
