@@ -8,16 +8,19 @@
 // Writes TestResults/bench/dashboard.json.
 //
 //   node bench/dashboard.mjs [TRIALS]     (default 1000; needs `dotnet build` and scripts/prereqs.sh --test)
+//   MAX_ROUNDS=20 node bench/dashboard.mjs (up to 20 boosting rounds a trial: a longer job)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { launchChromium, repoRoot, startServer } from "../tests/web/burst-server.mjs";
 
 const trials = Number(process.argv[2] ?? 1000);
+// More rounds make a slower job: smaller batches, and more heap samples over it.
+const maxRounds = Number(process.env.MAX_ROUNDS ?? 2);
 const space = {
   search: {
     space: {
-      n_estimators: { int_range: { low: 1, high: 2 } },
+      n_estimators: { int_range: { low: 1, high: maxRounds } },
       max_depth: { int_range: { low: 1, high: 2 } },
       learning_rate: { log_uniform: { low: 0.01, high: 0.5 } },
     },
@@ -117,7 +120,7 @@ try {
   const f = (x) => x.toFixed(1);
   const line = (name, s) =>
     `${name}: ${s.batches} batches, ${s.events} events (largest batch ${s.largestBatch}); draw ms p50 ${f(s.p50)}, p95 ${f(s.p95)}, p99 ${f(s.p99)}, max ${f(s.max)}; over 100 ms: ${s.over100}`;
-  console.log(`job: ${trials} trials, ${finalState} in ${f(jobSeconds)} s (${cpus().length} cores, load average ${loadavg().map(f).join(" ")})`);
+  console.log(`job: ${trials} trials of 1-${maxRounds} rounds, ${finalState} in ${f(jobSeconds)} s (${cpus().length} cores, load average ${loadavg().map(f).join(" ")})`);
   console.log(line("live", result.live));
   console.log(`${line("replay", result.replay)}; all drawn in ${f(replaySeconds)} s`);
   console.log(`JS heap after GC (MB) by trials drawn: ${afterGc.map((h) => `${h.trials}: ${f(h.mb)} (${h.nodes} nodes)`).join(", ")}`);
