@@ -201,8 +201,9 @@ describe("the dashboard", () => {
   test("on a phone-sized screen the pages fit the width", async () => {
     const page = await newPage({ width: 390, height: 844 });
     await page.goto(server.url);
-    await page.locator("#jobs tbody tr").first().waitFor({ timeout: 10_000 });
-    const href = await page.locator("#jobs tbody tr a").first().getAttribute("href");
+    const succeeded = page.locator("#jobs tbody tr", { hasText: "SUCCEEDED" }).first();
+    await succeeded.waitFor({ timeout: 10_000 });
+    const href = await succeeded.locator("a").first().getAttribute("href");
     for (const path of ["/", "/submit", href]) {
       await page.goto(server.url + path);
       await page.waitForLoadState("networkidle");

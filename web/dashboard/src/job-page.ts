@@ -67,6 +67,7 @@ export function showJob(root: HTMLElement, _navigate: Navigate, jobId: string): 
   const cost = el("strong", { id: "job-cost" }, "–");
   const phase = el("span", { id: "job-phase", class: "muted" });
   const result = el("div", { id: "job-result" });
+  const noTrials = el("p", { class: "muted", id: "no-trials" }, "No trials yet.");
   const trialBox = el("div", { class: "chart", id: "trial-chart" });
   const paramSelect = el("select", { id: "param-select", "aria-label": "Parameter" });
   const paramBox = el("div", { class: "chart", id: "param-chart" });
@@ -87,7 +88,7 @@ export function showJob(root: HTMLElement, _navigate: Navigate, jobId: string): 
     el(
       "div",
       { class: "grid" },
-      el("section", {}, el("h2", {}, "Trials"), trialBox),
+      el("section", {}, el("h2", {}, "Trials"), noTrials, trialBox),
       el("section", {}, el("div", { class: "bar" }, el("h2", {}, "Score by parameter"), paramSelect), paramBox),
       el(
         "section",
@@ -255,6 +256,8 @@ export function showJob(root: HTMLElement, _navigate: Navigate, jobId: string): 
     const bests: number[] = [];
     for (const s of scores) bests.push(bests.length === 0 || better(s, bests[bests.length - 1]) ? s : bests[bests.length - 1]);
     trialChart.set(scores, bests);
+    noTrials.hidden = scores.length > 0;
+    paramSelect.hidden = scores.length === 0;
 
     const names = new Set<string>();
     for (const t of seen.trials) for (const k of Object.keys(t.params)) names.add(k);
