@@ -226,7 +226,12 @@ export function showJob(root: HTMLElement, _navigate: Navigate, jobId: string): 
     const etaSeconds = seconds(p?.eta);
     eta.textContent = terminalStates.has(j.state) ? "" : etaSeconds !== undefined ? `ETA ${span(etaSeconds)}` : "ETA unknown";
     best.textContent = done > 0 || seen.trials.length > 0 ? score(p?.bestScore ?? bestOf()) : "–";
-    cost.textContent = `${usd(j.cost?.estimatedUsd)}${j.cost?.vmSeconds ? ` (${span(j.cost.vmSeconds)} of VM time)` : ""}`;
+    const local = !j.spec?.resources?.provider || j.spec.resources.provider === "local";
+    cost.textContent = j.cost
+      ? `${usd(j.cost.estimatedUsd)}${j.cost.vmSeconds ? ` (${span(j.cost.vmSeconds)} of VM time)` : ""}`
+      : local
+        ? "$0 (local workers)"
+        : "–";
     phase.textContent = p?.phase ? `phase: ${p.phase}` : "";
     if (j.result && j.state === JobState.SUCCEEDED) {
       const m = j.result.testMetrics;
