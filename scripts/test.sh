@@ -22,6 +22,11 @@ for project in tests/*/*.csproj; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" || rc=1
 done
 
+echo "== browser tests (tests/web)"
+# node --test prints TAP; its "# pass N" / "# fail N" totals join the .NET counts below.
+mkdir -p "$results/web"
+node --test --test-reporter=tap tests/web/ 2>&1 | tee "$results/web/node-test.tap" || rc=1
+
 passed=0; failed=0; found=0
 for f in "$results"/*/*.trx; do
   [ -f "$f" ] || continue
@@ -30,6 +35,10 @@ for f in "$results"/*/*.trx; do
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); f_=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f_:-0}))
 done
+web_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$results/web/node-test.tap" | tail -1)
+web_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$results/web/node-test.tap" | tail -1)
+if [ -z "$web_pass" ]; then echo "the browser tests reported no results"; failed=$((failed + 1)); fi
+passed=$((passed + ${web_pass:-0})); failed=$((failed + ${web_fail:-0}))
 projects=$(ls tests/*/*.csproj | wc -l)
 if [ "$found" -lt "$projects" ]; then echo "only $found of $projects test projects reported results"; failed=$((failed + projects - found)); fi
 if [ $rc != 0 ] && [ $failed = 0 ]; then failed=1; fi

@@ -14,6 +14,13 @@ public sealed class ControlPlaneOptions
     /// </summary>
     public string? HealthListen { get; set; }
 
+    /// <summary>
+    /// Where the dashboard listens: HTTP/1.1, the page and JobService over gRPC-Web, e.g.
+    /// http://127.0.0.1:8080 (a fixed port). Unset or "none": no dashboard. `burst server` defaults it to
+    /// http://127.0.0.1:8080.
+    /// </summary>
+    public string? WebListen { get; set; }
+
     /// <summary>Folder for burst.db, worker logs and (by default) model bundles.</summary>
     public string DataDir { get; set; } = DefaultDataDir();
 
@@ -54,6 +61,7 @@ public sealed class ControlPlaneOptions
     {
         target.Listen = Listen;
         target.HealthListen = HealthListen;
+        target.WebListen = WebListen;
         target.DataDir = DataDir;
         target.MaxConcurrentJobs = MaxConcurrentJobs;
         target.HeartbeatInterval = HeartbeatInterval;

@@ -30,6 +30,23 @@ internal sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPla
             }
         }
 
+        if (!Web.WebListenProbe.IsOff(options.WebListen))
+        {
+            if (!ListenEndpoint.TryParse(options.WebListen, out var web, out var webError))
+            {
+                failures.Add($"Burst:WebListen (--web-listen): {webError}");
+            }
+            else if (web!.Port == 0)
+            {
+                failures.Add($"Burst:WebListen (--web-listen) must name a fixed port (the page is opened there), got '{options.WebListen}'.");
+            }
+            else if ((ListenEndpoint.TryParse(options.Listen, out var grpc, out _) && grpc!.Port == web.Port)
+                || (ListenEndpoint.TryParse(options.HealthListen, out var probes, out _) && probes!.Port == web.Port))
+            {
+                failures.Add($"Burst:WebListen (--web-listen) must use another port than Burst:Listen and Burst:HealthListen ({web.Port}).");
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(options.DataDir))
         {
             failures.Add("Burst:DataDir must name a folder.");

@@ -6,6 +6,7 @@ using Burst.ControlPlane.Scheduling;
 using Burst.ControlPlane.Store;
 using Burst.ControlPlane.Telemetry;
 using Burst.ControlPlane.Watch;
+using Burst.ControlPlane.Web;
 using Burst.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -56,6 +57,19 @@ internal static class Extensions
                 // Probes are plain HTTP/1 GETs: curl, kubelet and cloud load balancers speak no h2c.
                 Listen(kestrel, health!, listen => listen.Protocols = HttpProtocols.Http1);
             }
+
+            if (WebPort(options.Value) is not null && ListenEndpoint.TryParse(options.Value.WebListen, out var web, out _))
+            {
+                // Browsers speak gRPC-Web over HTTP/1.1 to the dashboard's own port (Web/DashboardEndpoints.cs).
+                Listen(kestrel, web!, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    if (web!.Https)
+                    {
+                        listen.UseHttps();
+                    }
+                });
+            }
         });
         return services;
     }
@@ -105,12 +119,21 @@ internal static class Extensions
             app.UseHealthEndpoints(health!.Port);
         }
 
-        app.MapGrpcService<JobGrpcService>();
+        if (WebPort(app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value) is { } webPort)
+        {
+            app.UseDashboard(webPort);
+        }
+
+        app.MapGrpcService<JobGrpcService>().EnableGrpcWeb();
         app.MapGrpcService<AgentGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;
     }
+
+    /// <summary>The dashboard's port, or null when it is off (or its address is bad, which the validator reports).</summary>
+    private static int? WebPort(ControlPlaneOptions options) =>
+        !WebListenProbe.IsOff(options.WebListen) && ListenEndpoint.TryParse(options.WebListen, out var web, out _) && web!.Port > 0 ? web.Port : null;
 
     private static bool IsReadinessCheck(Grpc.AspNetCore.HealthChecks.HealthCheckMapContext check) => check.Tags.Contains(HealthEndpoints.ReadyTag);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Burst.ControlPlane;
+using Burst.ControlPlane.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Burst.Cli.Commands;
 
-/// <summary><c>burst server [--listen URL] [--health-listen URL] [--data-dir DIR] [--max-concurrent-jobs N] [--advertised-url URL]</c>: runs the control plane until Ctrl+C or SIGTERM.</summary>
+/// <summary><c>burst server [--listen URL] [--health-listen URL] [--web-listen URL|none] [--data-dir DIR] [--max-concurrent-jobs N] [--advertised-url URL]</c>: runs the control plane until Ctrl+C or SIGTERM.</summary>
 internal static class ServerCommand
 {
     public static Command Create(CliContext context)
@@ -23,6 +24,12 @@ internal static class ServerCommand
         {
             Description = "Where the HTTP/1 probes /healthz/live and /healthz/ready listen, e.g. http://127.0.0.1:8081 (default: none, or Burst__HealthListen)",
             HelpName = "URL",
+        };
+        var webListen = new Option<string>("--web-listen")
+        {
+            Description = $"Where the dashboard (a web page, and JobService over gRPC-Web) listens, or '{WebListenProbe.None}'; a taken default port only turns it off",
+            HelpName = "URL",
+            DefaultValueFactory = _ => DefaultWebListen,
         };
         var dataDir = new Option<string>("--data-dir")
         {
@@ -41,7 +48,7 @@ internal static class ServerCommand
             Description = "The URL agents dial (default: the bound address); gce workers need one they can reach, e.g. http://10.128.0.2:50051",
             HelpName = "URL",
         };
-        var command = new Command("server", "Run the control plane") { listen, healthListen, dataDir, maxConcurrentJobs, advertisedUrl };
+        var command = new Command("server", "Run the control plane") { listen, healthListen, webListen, dataDir, maxConcurrentJobs, advertisedUrl };
         command.SetAction((parseResult, cancellationToken) =>
             CommandRunner.RunAsync(context, null, async ct =>
             {
@@ -49,38 +56,67 @@ internal static class ServerCommand
                 {
                     Listen = parseResult.GetValue(listen)!,
                     HealthListen = parseResult.GetValue(healthListen),
+                    WebListen = parseResult.GetValue(webListen),
                     DataDir = Path.GetFullPath(parseResult.GetValue(dataDir)!),
                     MaxConcurrentJobs = parseResult.GetValue(maxConcurrentJobs),
                     AdvertisedUrl = parseResult.GetValue(advertisedUrl),
                 };
-                return await RunAsync(context, options, ct);
+                var webIsDefault = parseResult.GetResult(webListen) is null or { Implicit: true };
+                return await RunAsync(context, options, webIsDefault, ct);
             }, cancellationToken));
         return command;
     }
 
     /// <summary>Runs until the token is cancelled (Ctrl+C, SIGTERM) or the host stops itself; then stops gracefully.</summary>
-    private static async Task<int> RunAsync(CliContext context, ControlPlaneOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, ControlPlaneOptions options, bool webIsDefault, CancellationToken cancellationToken)
     {
-        await using var app = ControlPlaneApp.Build(options);
+        // A taken default dashboard port must not stop the server: the dashboard is an extra. An explicit one must bind.
+        if (webIsDefault && !WebListenProbe.IsOff(options.WebListen) && !WebListenProbe.CanBind(options.WebListen!))
+        {
+            NoDashboard(context, options);
+        }
+
+        var app = ControlPlaneApp.Build(options);
         try
         {
-            await app.StartAsync(CancellationToken.None);
+            try
+            {
+                await app.StartAsync(CancellationToken.None);
+            }
+            catch (IOException) when (webIsDefault && !WebListenProbe.IsOff(options.WebListen) && !WebListenProbe.CanBind(options.WebListen!))
+            {
+                // Taken between the probe and the bind: start again without it.
+                await app.DisposeAsync();
+                NoDashboard(context, options);
+                app = ControlPlaneApp.Build(options);
+                await app.StartAsync(CancellationToken.None);
+            }
         }
         catch (OptionsValidationException e)
         {
             context.Error.WriteLine($"burst: {e.Message}");
+            await app.DisposeAsync();
             return ExitCodes.Usage;
         }
         catch (IOException e)
         {
-            context.Error.WriteLine($"burst: cannot listen on {options.Listen}: {e.Message}");
+            var where = WebListenProbe.IsOff(options.WebListen) ? options.Listen : $"{options.Listen} (gRPC) and {options.WebListen} (--web-listen)";
+            context.Error.WriteLine($"burst: cannot listen on {where}: {e.Message}");
+            await app.DisposeAsync();
             return ExitCodes.Failed;
         }
+
+        await using var running = app;
 
         context.Out.WriteLine($"burst control plane listening on {ControlPlaneApp.BoundAddress(app)} (data: {options.DataDir})");
         if (app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.HealthListen is { Length: > 0 } health)
         {
             context.Out.WriteLine($"health probes on {health.TrimEnd('/')}/healthz/live and /healthz/ready");
+        }
+
+        if (!WebListenProbe.IsOff(options.WebListen))
+        {
+            context.Out.WriteLine($"dashboard on {options.WebListen!.TrimEnd('/')}/");
         }
 
         await context.Out.FlushAsync(CancellationToken.None);
@@ -98,5 +134,13 @@ internal static class ServerCommand
         await app.StopAsync(CancellationToken.None);
         context.Out.WriteLine("burst control plane stopped");
         return ExitCodes.Success;
+    }
+
+    private const string DefaultWebListen = "http://127.0.0.1:8080";
+
+    private static void NoDashboard(CliContext context, ControlPlaneOptions options)
+    {
+        context.Error.WriteLine($"burst: {options.WebListen} is taken, so no dashboard; pick another address with --web-listen URL (or --web-listen none)");
+        options.WebListen = WebListenProbe.None;
     }
 }
