@@ -374,15 +374,25 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
     public Task<IReadOnlyList<Job>> ListJobsAsync(JobState? state, string? beforeJobId, int limit, CancellationToken cancellationToken)
     {
+        // Only the conditions that apply: "$before IS NULL OR job_id < $before" would hide the range
+        // from the planner, and every page would scan from the newest job down to where it starts.
+        var conditions = new List<string>();
+        if (state is not null)
+        {
+            conditions.Add("state = $state");
+        }
+
+        if (beforeJobId is not null)
+        {
+            conditions.Add("job_id < $before");
+        }
+
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         using var connection = OpenReader();
         using var command = Command(
             connection,
             null,
-            """
-            SELECT job FROM jobs
-            WHERE ($state IS NULL OR state = $state) AND ($before IS NULL OR job_id < $before)
-            ORDER BY job_id DESC LIMIT $limit
-            """,
+            $"SELECT job FROM jobs {where} ORDER BY job_id DESC LIMIT $limit",
             ("$state", state is null ? null : (int)state.Value),
             ("$before", beforeJobId),
             ("$limit", limit));
