@@ -65,10 +65,10 @@ foreach (var agent in agents)
 await jobs.CancelJobAsync(new CancelJobRequest { JobId = fleet.JobId, Reason = "bench" });
 
 // 3. SubmitJob against the no-op unary (grpc.health.v1 Check), 16 callers each.
-var noop = await Unary.RunAsync(16, phase, ct => health.CheckAsync(new HealthCheckRequest(), cancellationToken: ct).ResponseAsync);
-var submits = await Unary.RunAsync(16, phase, ct => jobs.SubmitJobAsync(new SubmitJobRequest { Spec = Spec(trials: 2, workers: 1) }, cancellationToken: ct).ResponseAsync);
-figures.Add(("no-op unary (health Check), 16 callers", $"{noop.PerSecond:F0} calls/s, {noop.Latency.Summary()}"));
-figures.Add(("SubmitJob, 16 callers", $"{submits.PerSecond:F0} calls/s, {submits.Latency.Summary()}"));
+var noop = await Unary.RunAsync(16, phase, server, ct => health.CheckAsync(new HealthCheckRequest(), cancellationToken: ct).ResponseAsync);
+var submits = await Unary.RunAsync(16, phase, server, ct => jobs.SubmitJobAsync(new SubmitJobRequest { Spec = Spec(trials: 2, workers: 1) }, cancellationToken: ct).ResponseAsync);
+figures.Add(("no-op unary (health Check), 16 callers", noop.Summary()));
+figures.Add(("SubmitJob, 16 callers", submits.Summary()));
 figures.Add(("SubmitJob / no-op", $"{submits.PerSecond / noop.PerSecond:F2}x"));
 
 // 4. Reads with 10,000 stored jobs, 4 callers.
@@ -96,11 +96,10 @@ do
 }
 while (pageToken.Length > 0);
 
-var random = new Random(9);
-var get = await Unary.RunAsync(4, phase, ct => jobs.GetJobAsync(new GetJobRequest { JobId = ids[Random.Shared.Next(ids.Count)] }, cancellationToken: ct).ResponseAsync);
+var get = await Unary.RunAsync(4, phase, server, ct => jobs.GetJobAsync(new GetJobRequest { JobId = ids[Random.Shared.Next(ids.Count)] }, cancellationToken: ct).ResponseAsync);
 var tokensByCaller = new string[4];
 var callerIndex = 0;
-var list = await Unary.RunAsync(4, phase, async ct =>
+var list = await Unary.RunAsync(4, phase, server, async ct =>
 {
     // Each caller walks the pages from the newest to the oldest and starts over: every depth is read.
     var me = Interlocked.Increment(ref callerIndex) % 4;
@@ -108,11 +107,10 @@ var list = await Unary.RunAsync(4, phase, async ct =>
     tokensByCaller[me] = page.NextPageToken;
     return page;
 });
-figures.Add(($"GetJob, {ids.Count} jobs, 4 callers", $"{get.PerSecond:F0} calls/s, {get.Latency.Summary()}"));
-figures.Add(($"ListJobs(50), {ids.Count} jobs, 4 callers", $"{list.PerSecond:F0} calls/s, {list.Latency.Summary()}"));
+figures.Add(($"GetJob, {ids.Count} jobs, 4 callers", get.Summary()));
+figures.Add(($"ListJobs(50), {ids.Count} jobs, 4 callers", list.Summary()));
 var (rss, peak) = server.RssMiB();
 figures.Add(("server RSS at the end / peak", $"{rss:F0} MiB / {peak:F0} MiB"));
-_ = random;
 
 Console.WriteLine();
 Console.WriteLine($"control plane bench ({Environment.ProcessorCount} cores, {seconds} s phases, server {url})");

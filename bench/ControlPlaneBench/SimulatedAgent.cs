@@ -99,9 +99,11 @@ internal sealed class SimulatedAgent : IAsyncDisposable
                         _assigned.TrySetResult(message.Assignment);
                         break;
                     case ControlMessage.KindOneofCase.Ack:
-                        var before = Interlocked.Exchange(ref _acked, Math.Max(Interlocked.Read(ref _acked), message.Ack.Sequence));
+                        // Acks are cumulative, and only this loop moves _acked.
+                        var before = Interlocked.Read(ref _acked);
                         if (message.Ack.Sequence > before)
                         {
+                            Interlocked.Exchange(ref _acked, message.Ack.Sequence);
                             _window.Release((int)(message.Ack.Sequence - before));
                         }
 
