@@ -48,6 +48,18 @@ public sealed class ControlPlaneOptions
     /// </summary>
     public bool StopWorkersOnShutdown { get; set; }
 
+    /// <summary>How many recent events of each watched job are kept in memory for its watchers; one further behind reads the store.</summary>
+    public int WatchBufferEvents { get; set; } = 1024;
+
+    /// <summary>
+    /// An HTTP/2 connection idle for this long gets a PING, so a long WatchJob with nothing to send is not
+    /// dropped silently by a proxy or NAT. <see cref="Timeout.InfiniteTimeSpan"/> sends none.
+    /// </summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A connection whose PING goes unanswered for this long is closed.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     internal static string DefaultDataDir()
     {
         var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
@@ -70,5 +82,8 @@ public sealed class ControlPlaneOptions
         target.AgentPath = AgentPath;
         target.AdvertisedUrl = AdvertisedUrl;
         target.StopWorkersOnShutdown = StopWorkersOnShutdown;
+        target.WatchBufferEvents = WatchBufferEvents;
+        target.KeepAlivePingDelay = KeepAlivePingDelay;
+        target.KeepAlivePingTimeout = KeepAlivePingTimeout;
     }
 }

@@ -72,6 +72,21 @@ internal sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPla
             failures.Add($"Burst:CostEventInterval must be positive, got {options.CostEventInterval}.");
         }
 
+        if (options.WatchBufferEvents < 1)
+        {
+            failures.Add($"Burst:WatchBufferEvents must be at least 1, got {options.WatchBufferEvents}.");
+        }
+
+        if (options.KeepAlivePingDelay <= TimeSpan.Zero && options.KeepAlivePingDelay != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"Burst:KeepAlivePingDelay must be positive (or -00:00:00.001 for none), got {options.KeepAlivePingDelay}.");
+        }
+
+        if (options.KeepAlivePingTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Burst:KeepAlivePingTimeout must be positive, got {options.KeepAlivePingTimeout}.");
+        }
+
         if (!string.IsNullOrEmpty(options.AdvertisedUrl)
             && (!Uri.TryCreate(options.AdvertisedUrl, UriKind.Absolute, out var advertised) || advertised.Scheme is not ("http" or "https")))
         {

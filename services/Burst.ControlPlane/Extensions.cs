@@ -51,6 +51,9 @@ internal static class Extensions
                 }
             }
 
+            // Kestrel's default sends no pings: an idle watch would be cut by the first proxy with an idle timeout.
+            kestrel.Limits.Http2.KeepAlivePingDelay = options.Value.KeepAlivePingDelay == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : options.Value.KeepAlivePingDelay;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = options.Value.KeepAlivePingTimeout;
             Listen(kestrel, endpoint!, Http2);
             if (!string.IsNullOrEmpty(options.Value.HealthListen) && ListenEndpoint.TryParse(options.Value.HealthListen, out var health, out _))
             {

@@ -187,9 +187,14 @@ internal sealed class JobGrpcService(
         {
             while (true)
             {
-                // Taken before reading, so a commit that lands after the read still wakes this watcher.
-                var nextCommit = subscription.NextCommit();
-                var events = await store.ReadEventsAsync(request.JobId, last, WatchBatch, cancellationToken);
+                // From the job's shared buffer; the store only when this watcher is behind it.
+                var events = await subscription.NextAsync(last, WatchBatch, cancellationToken);
+                if (events.Count == 0)
+                {
+                    // Asked to start after the terminal event: there is nothing more to send.
+                    return;
+                }
+
                 foreach (var e in events)
                 {
                     await responseStream.WriteAsync(e, cancellationToken);
@@ -199,20 +204,6 @@ internal sealed class JobGrpcService(
                         return;
                     }
                 }
-
-                if (events.Count == WatchBatch)
-                {
-                    continue;
-                }
-
-                if (events.Count == 0 && await store.GetJobAsync(request.JobId, cancellationToken) is { } current
-                    && JobStates.IsTerminal(current.State) && last >= current.LastSequence)
-                {
-                    // Asked to start after the terminal event: there is nothing more to send.
-                    return;
-                }
-
-                await nextCommit.WaitAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)

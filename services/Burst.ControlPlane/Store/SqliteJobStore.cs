@@ -1,5 +1,6 @@
 using Burst.V1;
 using Google.Protobuf;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Burst.ControlPlane.Store;
@@ -11,6 +12,8 @@ namespace Burst.ControlPlane.Store;
 /// </summary>
 internal sealed class SqliteJobStore : IJobStore, IDisposable
 {
+    private const int MaxCreateBatch = 256;
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS jobs (
             job_id TEXT NOT NULL PRIMARY KEY,
@@ -61,6 +64,9 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Channel<PendingCreate> _creates = Channel.CreateUnbounded<PendingCreate>();
+    private readonly Task _createLoop;
+    private long _createTransactions;
 
     public SqliteJobStore(string dataDir)
     {
@@ -80,69 +86,172 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
         Execute(_writer, "PRAGMA synchronous=FULL;");
         Execute(_writer, Schema);
         AddColumnIfMissing("jobs", "trace_parent", "TEXT");
+        _createLoop = Task.Run(CreateLoopAsync);
     }
 
     public string Path { get; }
 
-    public async Task<CreateJobOutcome> CreateJobAsync(NewJob newJob, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues the new job for the group-commit loop and returns once its transaction is durable.
+    /// Cancelling the wait does not withdraw the job: it may still be stored (a retry with the same
+    /// request id finds it).
+    /// </summary>
+    public Task<CreateJobOutcome> CreateJobAsync(NewJob newJob, CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken);
+        var pending = new PendingCreate(newJob, new TaskCompletionSource<CreateJobOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_creates.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(SqliteJobStore));
+        }
+
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>How many transactions stored new jobs: fewer than the jobs when submits arrived together.</summary>
+    internal long CreateTransactions => Interlocked.Read(ref _createTransactions);
+
+    /// <summary>New jobs waiting for the group-commit loop.</summary>
+    internal int QueuedCreates => _creates.Reader.Count;
+
+    /// <summary>
+    /// Group commit: the new jobs that queued while the writer was busy share one transaction, so one
+    /// fsync answers them all. Each is still answered only after that transaction is durable.
+    /// </summary>
+    private async Task CreateLoopAsync()
+    {
+        var batch = new List<PendingCreate>();
+        while (await _creates.Reader.WaitToReadAsync())
+        {
+            await _writeGate.WaitAsync();
+            try
+            {
+                // Taken once the writer is free: everything that queued meanwhile goes in this transaction.
+                while (batch.Count < MaxCreateBatch && _creates.Reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                }
+
+                CommitCreates(batch);
+            }
+            finally
+            {
+                _writeGate.Release();
+                batch.Clear();
+            }
+        }
+    }
+
+    private void CommitCreates(List<PendingCreate> batch)
+    {
+        var outcomes = new CreateJobOutcome?[batch.Count];
+        var errors = new Exception?[batch.Count];
         try
         {
             using var tx = _writer.BeginTransaction();
-            if (!string.IsNullOrEmpty(newJob.RequestId))
+            Interlocked.Increment(ref _createTransactions);
+            for (var i = 0; i < batch.Count; i++)
             {
-                using var find = Command(_writer, tx, "SELECT job_id, request_spec FROM request_ids WHERE request_id = $r", ("$r", newJob.RequestId));
-                using var reader = find.ExecuteReader();
-                if (reader.Read())
+                if (batch.Count == 1)
                 {
-                    var existingId = reader.GetString(0);
-                    var existingSpec = JobSpec.Parser.ParseFrom((byte[])reader[1]);
-                    reader.Close();
-                    var existing = ReadJob(_writer, tx, existingId)
-                        ?? throw new InvalidOperationException($"request id {newJob.RequestId} names job {existingId}, which is not stored.");
-                    return new CreateJobOutcome(existing, existingSpec.Equals(newJob.RequestSpec) ? CreateJobStatus.Existing : CreateJobStatus.Conflict);
+                    outcomes[i] = CreateJob(tx, batch[i].NewJob);
+                    continue;
+                }
+
+                // One bad item (a duplicate job id, a corrupt spec row) is undone alone; the others go on.
+                tx.Save("item");
+                try
+                {
+                    outcomes[i] = CreateJob(tx, batch[i].NewJob);
+                    tx.Release("item");
+                }
+                catch (Exception e) when (e is SqliteException or InvalidOperationException)
+                {
+                    tx.Rollback("item");
+                    tx.Release("item");
+                    errors[i] = e;
                 }
             }
 
-            var job = newJob.Job;
-            var first = newJob.FirstEvent;
-            first.JobId = job.JobId;
-            first.Sequence = 1;
-            job.LastSequence = 1;
-            using (var insert = Command(
+            tx.Commit();
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // The transaction as a whole failed (a full disk at commit): each job gets a try of its own, and its own answer.
+            foreach (var pending in batch)
+            {
+                CommitCreates([pending]);
+            }
+
+            return;
+        }
+        catch (Exception e)
+        {
+            batch[0].Done.TrySetException(e);
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (errors[i] is { } error)
+            {
+                batch[i].Done.TrySetException(error);
+            }
+            else
+            {
+                batch[i].Done.TrySetResult(outcomes[i]!);
+            }
+        }
+    }
+
+    private CreateJobOutcome CreateJob(SqliteTransaction tx, NewJob newJob)
+    {
+        if (!string.IsNullOrEmpty(newJob.RequestId))
+        {
+            using var find = Command(_writer, tx, "SELECT job_id, request_spec FROM request_ids WHERE request_id = $r", ("$r", newJob.RequestId));
+            using var reader = find.ExecuteReader();
+            if (reader.Read())
+            {
+                var existingId = reader.GetString(0);
+                var existingSpec = JobSpec.Parser.ParseFrom((byte[])reader[1]);
+                reader.Close();
+                var existing = ReadJob(_writer, tx, existingId)
+                    ?? throw new InvalidOperationException($"request id {newJob.RequestId} names job {existingId}, which is not stored.");
+                return new CreateJobOutcome(existing, existingSpec.Equals(newJob.RequestSpec) ? CreateJobStatus.Existing : CreateJobStatus.Conflict);
+            }
+        }
+
+        var job = newJob.Job;
+        var first = newJob.FirstEvent;
+        first.JobId = job.JobId;
+        first.Sequence = 1;
+        job.LastSequence = 1;
+        using (var insert = Command(
+            _writer,
+            tx,
+            "INSERT INTO jobs (job_id, state, create_time_ms, last_sequence, job, trace_parent) VALUES ($id, $state, $created, 1, $job, $trace)",
+            ("$id", job.JobId),
+            ("$state", (int)job.State),
+            ("$created", job.CreateTime?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0),
+            ("$job", job.ToByteArray()),
+            ("$trace", newJob.TraceParent)))
+        {
+            insert.ExecuteNonQuery();
+        }
+
+        InsertEvent(tx, first);
+        if (!string.IsNullOrEmpty(newJob.RequestId))
+        {
+            using var remember = Command(
                 _writer,
                 tx,
-                "INSERT INTO jobs (job_id, state, create_time_ms, last_sequence, job, trace_parent) VALUES ($id, $state, $created, 1, $job, $trace)",
+                "INSERT INTO request_ids (request_id, job_id, request_spec) VALUES ($r, $id, $spec)",
+                ("$r", newJob.RequestId),
                 ("$id", job.JobId),
-                ("$state", (int)job.State),
-                ("$created", job.CreateTime?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0),
-                ("$job", job.ToByteArray()),
-                ("$trace", newJob.TraceParent)))
-            {
-                insert.ExecuteNonQuery();
-            }
-
-            InsertEvent(tx, first);
-            if (!string.IsNullOrEmpty(newJob.RequestId))
-            {
-                using var remember = Command(
-                    _writer,
-                    tx,
-                    "INSERT INTO request_ids (request_id, job_id, request_spec) VALUES ($r, $id, $spec)",
-                    ("$r", newJob.RequestId),
-                    ("$id", job.JobId),
-                    ("$spec", newJob.RequestSpec.ToByteArray()));
-                remember.ExecuteNonQuery();
-            }
-
-            tx.Commit();
-            return new CreateJobOutcome(job.Clone(), CreateJobStatus.Created);
+                ("$spec", newJob.RequestSpec.ToByteArray()));
+            remember.ExecuteNonQuery();
         }
-        finally
-        {
-            _writeGate.Release();
-        }
+
+        return new CreateJobOutcome(job.Clone(), CreateJobStatus.Created);
     }
 
     public async Task<IReadOnlyList<JobEvent>> CommitAsync(JobCommit commit, CancellationToken cancellationToken)
@@ -265,15 +374,25 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
     public Task<IReadOnlyList<Job>> ListJobsAsync(JobState? state, string? beforeJobId, int limit, CancellationToken cancellationToken)
     {
+        // Only the conditions that apply: "$before IS NULL OR job_id < $before" would hide the range
+        // from the planner, and every page would scan from the newest job down to where it starts.
+        var conditions = new List<string>();
+        if (state is not null)
+        {
+            conditions.Add("state = $state");
+        }
+
+        if (beforeJobId is not null)
+        {
+            conditions.Add("job_id < $before");
+        }
+
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         using var connection = OpenReader();
         using var command = Command(
             connection,
             null,
-            """
-            SELECT job FROM jobs
-            WHERE ($state IS NULL OR state = $state) AND ($before IS NULL OR job_id < $before)
-            ORDER BY job_id DESC LIMIT $limit
-            """,
+            $"SELECT job FROM jobs {where} ORDER BY job_id DESC LIMIT $limit",
             ("$state", state is null ? null : (int)state.Value),
             ("$before", beforeJobId),
             ("$limit", limit));
@@ -377,10 +496,14 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
     public void Dispose()
     {
+        _creates.Writer.TryComplete();
+        _createLoop.Wait();
         _writer.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         _writeGate.Dispose();
     }
+
+    private sealed record PendingCreate(NewJob NewJob, TaskCompletionSource<CreateJobOutcome> Done);
 
     private void InsertEvent(SqliteTransaction tx, JobEvent e)
     {
