@@ -1,7 +1,7 @@
 namespace Burst.ControlPlane;
 
 /// <summary>Settings of one control plane; bound from the configuration section "Burst" as well.</summary>
-public sealed class ControlPlaneOptions
+public sealed partial class ControlPlaneOptions
 {
     public const string Section = "Burst";
 
@@ -62,5 +62,6 @@ public sealed class ControlPlaneOptions
         target.AgentPath = AgentPath;
         target.AdvertisedUrl = AdvertisedUrl;
         target.StopWorkersOnShutdown = StopWorkersOnShutdown;
+        CopySecurityTo(target);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Burst.ControlPlane;
+using Burst.ControlPlane.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,7 +42,9 @@ internal static class ServerCommand
             Description = "The URL agents dial (default: the bound address); gce workers need one they can reach, e.g. http://10.128.0.2:50051",
             HelpName = "URL",
         };
+        var security = ServerSecurityOptions.Create();
         var command = new Command("server", "Run the control plane") { listen, healthListen, dataDir, maxConcurrentJobs, advertisedUrl };
+        security.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             CommandRunner.RunAsync(context, null, async ct =>
             {
@@ -53,6 +56,7 @@ internal static class ServerCommand
                     MaxConcurrentJobs = parseResult.GetValue(maxConcurrentJobs),
                     AdvertisedUrl = parseResult.GetValue(advertisedUrl),
                 };
+                security.Apply(parseResult, options);
                 return await RunAsync(context, options, ct);
             }, cancellationToken));
         return command;
@@ -78,6 +82,7 @@ internal static class ServerCommand
         }
 
         context.Out.WriteLine($"burst control plane listening on {ControlPlaneApp.BoundAddress(app)} (data: {options.DataDir})");
+        context.Out.WriteLine($"who may call: {app.Services.GetRequiredService<ClientAccess>().Describe()}");
         if (app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.HealthListen is { Length: > 0 } health)
         {
             context.Out.WriteLine($"health probes on {health.TrimEnd('/')}/healthz/live and /healthz/ready");
