@@ -65,7 +65,19 @@ internal static class ServerCommand
     /// <summary>Runs until the token is cancelled (Ctrl+C, SIGTERM) or the host stops itself; then stops gracefully.</summary>
     private static async Task<int> RunAsync(CliContext context, ControlPlaneOptions options, CancellationToken cancellationToken)
     {
-        await using var app = ControlPlaneApp.Build(options);
+        WebApplication built;
+        try
+        {
+            // Building reads the options, so a bad setting can surface here already.
+            built = ControlPlaneApp.Build(options);
+        }
+        catch (OptionsValidationException e)
+        {
+            context.Error.WriteLine($"burst: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
+        await using var app = built;
         try
         {
             await app.StartAsync(CancellationToken.None);

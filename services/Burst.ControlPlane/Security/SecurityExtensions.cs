@@ -15,6 +15,8 @@ internal static class SecurityExtensions
         services.AddHostedService<ClientAccessAnnouncement>();
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<ControlPlaneOptions>>((grpc, options) =>
             grpc.MaxReceiveMessageSize = options.Value.MaxRequestBytes);
+        services.AddOptions<Providers.Gce.GceOptions>().PostConfigure<IOptions<ControlPlaneOptions>>((gce, options) =>
+            gce.AgentCaFile ??= options.Value.AgentCaFile);
         return services;
     }
 }
