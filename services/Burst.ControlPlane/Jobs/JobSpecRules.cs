@@ -22,6 +22,9 @@ internal static partial class JobSpecRules
     public const string LocalProvider = "local";
     public const string GceProvider = "gce";
 
+    // Real names (XGBoost's) are short; a longer one is refused before any message could echo it.
+    private const int MaxParameterName = 64;
+
     /// <summary>Every rule the spec breaks; empty when it is valid.</summary>
     public static List<BadRequest.Types.FieldViolation> Check(SubmitJobRequest request, SpecLimits limits)
     {
@@ -246,6 +249,12 @@ internal static partial class JobSpecRules
         foreach (var (name, message) in search.Space)
         {
             var field = $"spec.search.space[\"{Clip(name)}\"]";
+            if (name.Length > MaxParameterName)
+            {
+                v.Add(field, $"a hyperparameter name must be at most {MaxParameterName} characters, got {name.Length}.");
+                continue;
+            }
+
             try
             {
                 HyperParameters.ValidateName(name);
@@ -295,6 +304,12 @@ internal static partial class JobSpecRules
                 continue;
             }
 
+            if (values.Keys.FirstOrDefault(k => k.Length > MaxParameterName) is { } longName)
+            {
+                v.Add($"spec.search.configs[{i}].values[\"{Clip(longName)}\"]", $"a hyperparameter name must be at most {MaxParameterName} characters, got {longName.Length}.");
+                continue;
+            }
+
             try
             {
                 HyperParameters.Validate(values);
@@ -310,7 +325,25 @@ internal static partial class JobSpecRules
     {
         if (resources.Provider is not ("" or LocalProvider or GceProvider))
         {
-            v.Add("spec.resources.provider", $"must be \"{LocalProvider}\" (the default) or \"{GceProvider}\", got \"{resources.Provider}\".");
+            v.Add("spec.resources.provider", $"must be \"{LocalProvider}\" (the default) or \"{GceProvider}\", got \"{Clip(resources.Provider)}\".");
+        }
+
+        foreach (var (field, value) in new[] { ("machine_type", resources.MachineType), ("image_family", resources.ImageFamily) })
+        {
+            if (value.Length > SpecLimits.MaxNameLength)
+            {
+                v.Add($"spec.resources.{field}", $"must be at most {SpecLimits.MaxNameLength} characters, got {value.Length}.");
+            }
+        }
+
+        if (resources.ContainerImage.Length > SpecLimits.MaxUriLength)
+        {
+            v.Add("spec.resources.container_image", $"must be at most {SpecLimits.MaxUriLength} characters, got {resources.ContainerImage.Length}.");
+        }
+
+        if (resources.Zones.Count > SpecLimits.MaxLabels || resources.Zones.Any(z => z.Length > SpecLimits.MaxNameLength))
+        {
+            v.Add("spec.resources.zones", $"at most {SpecLimits.MaxLabels} zones of at most {SpecLimits.MaxNameLength} characters each.");
         }
     }
 
