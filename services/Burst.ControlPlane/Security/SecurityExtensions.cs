@@ -10,6 +10,7 @@ internal static class SecurityExtensions
     {
         services.AddSingleton<IValidateOptions<ControlPlaneOptions>, SecurityOptionsValidator>();
         services.AddSingleton<ApiKeyRing>();
+        services.AddSingleton<Agents.SpentAgentTokens>();
         services.AddSingleton<ClientAccess>();
         services.AddSingleton<ClientAuthInterceptor>();
         services.AddHostedService<ClientAccessAnnouncement>();
