@@ -27,3 +27,40 @@ public sealed class AccessTests
         Assert.Contains("final state JOB_STATE_SUCCEEDED", with.StdOut, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A real agent attaches over TLS to a control plane whose certificate a private CA issued.</summary>
+public sealed class TlsJobTests
+{
+    [Fact]
+    public async Task A_job_runs_to_success_with_its_agent_calling_back_over_tls_and_trusting_the_agent_ca_file()
+    {
+        using var certs = Burst.Tests.Shared.TestCertificates.Create();
+        var dataDir = Repo.TempDir("burst-e2e-tls");
+        var options = new Burst.ControlPlane.ControlPlaneOptions
+        {
+            Listen = "https://127.0.0.1:0",
+            DataDir = dataDir,
+            TlsCertificateFile = certs.ServerCertFile,
+            TlsKeyFile = certs.ServerKeyFile,
+            AgentCaFile = certs.CaFile,
+            AgentPath = Repo.Executable("burst-agent"),
+            StopWorkersOnShutdown = true,
+        };
+        await using var app = Burst.ControlPlane.ControlPlaneApp.Build(options);
+        await app.StartAsync();
+        var address = Burst.ControlPlane.ControlPlaneApp.BoundAddress(app);
+        var handler = new SocketsHttpHandler();
+        Burst.Cloud.Tls.PrivateCaTrust.FromPemFile(certs.CaFile).Apply(handler);
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(address, new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = handler });
+        var jobs = new Burst.V1.JobService.JobServiceClient(channel);
+
+        var job = await jobs.SubmitJobAsync(new Burst.V1.SubmitJobRequest { Spec = Specs.QuickCensus(trials: 2) });
+        var events = await Watcher.CollectAsync(jobs, job.JobId);
+        await app.StopAsync();
+
+        Assert.Equal("https", address.Scheme);
+        Assert.True(Watcher.FinalState(events) == Burst.V1.JobState.Succeeded,
+            string.Join("\n", Directory.GetFiles(Path.Combine(dataDir, "logs"), "*", SearchOption.AllDirectories).Select(File.ReadAllText)));
+        Assert.Contains(events, e => e.Worker?.State == Burst.V1.WorkerState.Attached);
+    }
+}
