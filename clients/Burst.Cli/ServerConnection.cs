@@ -30,6 +30,11 @@ internal sealed class ServerConnection : IDisposable
         var normalized = Normalize(url);
         var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
         credentials.Trust?.Apply(handler);
+        if (credentials.ClientCertificate is { } certificate)
+        {
+            handler.SslOptions.ClientCertificates = [certificate];
+        }
+
         var channel = GrpcChannel.ForAddress(normalized, new GrpcChannelOptions { HttpHandler = handler });
         CallInvoker invoker = channel.CreateCallInvoker();
         if (credentials.ApiKey is { } key)

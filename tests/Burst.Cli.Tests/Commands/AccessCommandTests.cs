@@ -88,6 +88,37 @@ public sealed partial class AccessCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Under_mtls_the_cli_calls_with_client_cert_and_without_one_is_unauthenticated()
+    {
+        using var certs = TestCertificates.Create();
+        var output = new StringWriter();
+        var context = CliContext.ForWriters(TextWriter.Synchronized(output), TextWriter.Null);
+        using var interrupt = new CancellationTokenSource();
+        var running = Cli.RunAsync(
+            ["server", "--listen", "https://127.0.0.1:0", "--data-dir", _folder.FullName,
+             "--tls-cert", certs.ServerCertFile, "--tls-key", certs.ServerKeyFile, "--client-ca", certs.CaFile],
+            context,
+            interrupt.Token);
+        try
+        {
+            var address = await WaitForAddressAsync(output, running);
+            var with = await BurstCli.RunAsync(
+                ["list", "--server", address, "--ca-file", certs.CaFile, "--client-cert", certs.ClientCertFile, "--client-key", certs.ClientKeyFile]);
+            var without = await BurstCli.RunAsync("list", "--server", address, "--ca-file", certs.CaFile);
+
+            Assert.True(with.ExitCode == 0, with.ToString());
+            Assert.Equal(ExitCodes.Failed, without.ExitCode);
+            Assert.Contains("client certificate", without.Error, StringComparison.Ordinal);
+            Assert.Contains("TLS with client certificates (mTLS)", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await interrupt.CancelAsync();
+            await running.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    [Fact]
     public async Task A_server_on_loopback_without_keys_says_it_is_in_single_user_mode()
     {
         var output = new StringWriter();
