@@ -32,6 +32,8 @@ RUN apt-get update \
     && chown "$APP_UID" /data
 WORKDIR /app
 COPY --from=build /out/control-plane/ ./
+# Listening on 0.0.0.0 needs API keys: mount a keys file and set Burst__ApiKeysFile=/path/to/keys
+# (or Burst__InsecureNoAuth=true where only trusted callers reach the port, as compose.yaml does).
 ENV Burst__Listen=http://0.0.0.0:50051 \
     Burst__HealthListen=http://0.0.0.0:8081 \
     Burst__DataDir=/data \

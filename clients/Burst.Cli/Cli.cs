@@ -52,6 +52,7 @@ public static class Cli
             EvaluateCommand.Create(context),
             DemoCommand.Create(context),
             ImageCommand.Create(context),
+            KeysCommand.Create(context),
         };
         foreach (var help in root.Options.OfType<HelpOption>())
         {

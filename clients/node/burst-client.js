@@ -2,7 +2,10 @@
 // A BurstGrpc client in another language, built from the protos at run time:
 // submits a job and follows it with WatchJob until it ends.
 //
-//   node clients/node/burst-client.js [--server 127.0.0.1:50051] [--spec spec.json]
+//   node clients/node/burst-client.js [--server 127.0.0.1:50051 | https://host:port] [--spec spec.json]
+//
+// BURST_API_KEY, when set, goes with every call as `authorization: Bearer KEY` (a server with
+// --api-keys needs it). An https:// server is called over TLS, trusting BURST_CA_FILE (PEM) if set.
 //
 // The spec is a JobSpec in proto3 JSON field names (snake_case, as in the .proto files).
 // Prints one line per event and exits 0 when the job SUCCEEDED, 1 otherwise.
@@ -29,17 +32,30 @@ const definition = protoLoader.loadSync('burst/v1/job_service.proto', {
   oneofs: true,
 });
 const burst = grpc.loadPackageDefinition(definition).burst.v1;
-const client = new burst.JobService(server, grpc.credentials.createInsecure());
+
+// TLS for https://, with a private CA from BURST_CA_FILE; plain HTTP/2 otherwise.
+const tls = server.startsWith('https://');
+const address = server.replace(/^https?:\/\//, '');
+const channelCredentials = tls
+  ? grpc.credentials.createSsl(process.env.BURST_CA_FILE ? fs.readFileSync(process.env.BURST_CA_FILE) : null)
+  : grpc.credentials.createInsecure();
+const client = new burst.JobService(address, channelCredentials);
+
+// The API key travels as call metadata on every call (grpc-js adds it per call, so it works over plain text too).
+const metadata = new grpc.Metadata();
+if (process.env.BURST_API_KEY) {
+  metadata.set('authorization', `Bearer ${process.env.BURST_API_KEY}`);
+}
 
 const spec = specFile ? JSON.parse(fs.readFileSync(specFile, 'utf8')) : {};
-client.SubmitJob({ request_id: `node-${process.pid}-${Date.now()}`, spec }, (err, job) => {
+client.SubmitJob({ request_id: `node-${process.pid}-${Date.now()}`, spec }, metadata, (err, job) => {
   if (err) {
     console.error(`SubmitJob failed: ${err.code} ${err.details}`);
     process.exit(1);
   }
   console.log(`submitted ${job.job_id} (${job.state})`);
   let finalState = null;
-  const stream = client.WatchJob({ job_id: job.job_id, after_sequence: 0 });
+  const stream = client.WatchJob({ job_id: job.job_id, after_sequence: 0 }, metadata);
   stream.on('data', (event) => {
     switch (event.kind) {
       case 'state_changed':

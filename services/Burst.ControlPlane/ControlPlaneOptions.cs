@@ -1,7 +1,7 @@
 namespace Burst.ControlPlane;
 
 /// <summary>Settings of one control plane; bound from the configuration section "Burst" as well.</summary>
-public sealed class ControlPlaneOptions
+public sealed partial class ControlPlaneOptions
 {
     public const string Section = "Burst";
 
@@ -85,5 +85,6 @@ public sealed class ControlPlaneOptions
         target.WatchBufferEvents = WatchBufferEvents;
         target.KeepAlivePingDelay = KeepAlivePingDelay;
         target.KeepAlivePingTimeout = KeepAlivePingTimeout;
+        CopySecurityTo(target);
     }
 }

@@ -3,6 +3,7 @@ using Burst.ControlPlane.Jobs;
 using Burst.ControlPlane.Providers;
 using Burst.ControlPlane.Runtime;
 using Burst.ControlPlane.Scheduling;
+using Burst.ControlPlane.Security;
 using Burst.ControlPlane.Store;
 using Burst.ControlPlane.Telemetry;
 using Burst.ControlPlane.Watch;
@@ -45,9 +46,9 @@ internal static class Extensions
             void Http2(ListenOptions listen)
             {
                 listen.Protocols = HttpProtocols.Http2;
-                if (endpoint!.Https)
+                if (endpoint!.Https || TlsEndpoint.Configured(options.Value))
                 {
-                    listen.UseHttps();
+                    TlsEndpoint.UseHttps(listen, options.Value);
                 }
             }
 
@@ -80,7 +81,13 @@ internal static class Extensions
     public static IServiceCollection AddControlPlaneServices(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddGrpc(grpc => grpc.Interceptors.Add<StoreUnavailableInterceptor>());
+        services.AddControlPlaneSecurity();
+        services.AddGrpc(grpc =>
+        {
+            // Who may call is decided before anything else, the store included.
+            grpc.Interceptors.Add<ClientAuthInterceptor>();
+            grpc.Interceptors.Add<StoreUnavailableInterceptor>();
+        });
         services.AddGrpcReflection();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
 

@@ -11,14 +11,16 @@ internal static class GetCommand
     {
         var jobId = CommonOptions.JobId();
         var server = CommonOptions.Server(context);
+        var credentials = new CredentialOptions(context);
         var json = CommonOptions.Json("Print the Job as proto3 JSON");
         var command = new Command("get", "Show a job") { jobId, server, json };
+        credentials.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var url = parseResult.GetValue(server)!;
             return CommandRunner.RunAsync(context, url, async ct =>
             {
-                using var connection = ServerConnection.Open(url);
+                using var connection = ServerConnection.Open(url, credentials.Resolve(parseResult));
                 var job = await connection.Jobs.GetJobAsync(
                     new GetJobRequest { JobId = parseResult.GetValue(jobId) },
                     cancellationToken: ct);

@@ -11,6 +11,7 @@ internal static class ListCommand
     public static Command Create(CliContext context)
     {
         var server = CommonOptions.Server(context);
+        var credentials = new CredentialOptions(context);
         var state = new Option<string?>("--state")
         {
             Description = $"Only jobs in this state: {string.Join(", ", EnumNames.ShortNames<JobState>())}",
@@ -24,6 +25,7 @@ internal static class ListCommand
         var all = new Option<bool>("--all") { Description = "Follow page tokens to list every job" };
         var json = CommonOptions.Json("Print a ListJobsResponse as proto3 JSON");
         var command = new Command("list", "List jobs, newest first") { server, state, pageSize, all, json };
+        credentials.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var url = parseResult.GetValue(server)!;
@@ -35,7 +37,7 @@ internal static class ListCommand
                     request.State = EnumNames.Parse<JobState>(stateName, "--state");
                 }
 
-                using var connection = ServerConnection.Open(url);
+                using var connection = ServerConnection.Open(url, credentials.Resolve(parseResult));
                 var listed = new ListJobsResponse();
                 do
                 {

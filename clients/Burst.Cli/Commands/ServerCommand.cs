@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Burst.ControlPlane;
+using Burst.ControlPlane.Security;
 using Burst.ControlPlane.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +49,9 @@ internal static class ServerCommand
             Description = "The URL agents dial (default: the bound address); gce workers need one they can reach, e.g. http://10.128.0.2:50051",
             HelpName = "URL",
         };
+        var security = ServerSecurityOptions.Create();
         var command = new Command("server", "Run the control plane") { listen, healthListen, webListen, dataDir, maxConcurrentJobs, advertisedUrl };
+        security.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             CommandRunner.RunAsync(context, null, async ct =>
             {
@@ -61,6 +64,7 @@ internal static class ServerCommand
                     MaxConcurrentJobs = parseResult.GetValue(maxConcurrentJobs),
                     AdvertisedUrl = parseResult.GetValue(advertisedUrl),
                 };
+                security.Apply(parseResult, options);
                 var webIsDefault = parseResult.GetResult(webListen) is null or { Implicit: true };
                 return await RunAsync(context, options, webIsDefault, ct);
             }, cancellationToken));
@@ -76,7 +80,18 @@ internal static class ServerCommand
             NoDashboard(context, options);
         }
 
-        var app = ControlPlaneApp.Build(options);
+        WebApplication app;
+        try
+        {
+            // Building reads the options, so a bad setting can surface here already.
+            app = ControlPlaneApp.Build(options);
+        }
+        catch (OptionsValidationException e)
+        {
+            context.Error.WriteLine($"burst: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
         try
         {
             try
@@ -109,6 +124,7 @@ internal static class ServerCommand
         await using var running = app;
 
         context.Out.WriteLine($"burst control plane listening on {ControlPlaneApp.BoundAddress(app)} (data: {options.DataDir})");
+        context.Out.WriteLine($"who may call: {app.Services.GetRequiredService<ClientAccess>().Describe()}");
         if (app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.HealthListen is { Length: > 0 } health)
         {
             context.Out.WriteLine($"health probes on {health.TrimEnd('/')}/healthz/live and /healthz/ready");

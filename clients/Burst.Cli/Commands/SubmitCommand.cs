@@ -15,6 +15,7 @@ internal static class SubmitCommand
     public static Command Create(CliContext context)
     {
         var server = CommonOptions.Server(context);
+        var credentials = new CredentialOptions(context);
         var spec = TextOption("--spec", "FILE", "A burst.v1.JobSpec in proto3 JSON; the flags below override its fields");
         var name = TextOption("--name", "NAME", "display_name");
         var labels = ListOption("--label", "KEY=VALUE", "A label (repeatable)");
@@ -51,6 +52,7 @@ internal static class SubmitCommand
             seed, scoring, configs, workers, threads, provider, machineType, zones, imageFamily, containerImage, spot, maxRuntime, maxCost,
             maxRestarts, modelUri, watch, json, requestId,
         };
+        credentials.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var url = parseResult.GetValue(server)!;
@@ -91,7 +93,7 @@ internal static class SubmitCommand
                     Spec = JobSpecBuilder.Build(flags),
                 };
 
-                using var connection = ServerConnection.Open(url);
+                using var connection = ServerConnection.Open(url, credentials.Resolve(parseResult));
                 var job = await connection.Jobs.SubmitJobAsync(request, cancellationToken: ct);
                 var asJson = parseResult.GetValue(json);
                 if (!parseResult.GetValue(watch))

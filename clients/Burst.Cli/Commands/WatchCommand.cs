@@ -14,6 +14,7 @@ internal static class WatchCommand
     {
         var jobId = CommonOptions.JobId();
         var server = CommonOptions.Server(context);
+        var credentials = new CredentialOptions(context);
         var after = new Option<long>("--after")
         {
             Description = "Show only events after this sequence number (0 replays the whole history)",
@@ -21,6 +22,7 @@ internal static class WatchCommand
         };
         var json = CommonOptions.Json("Print exactly one JobEvent per line as proto3 JSON, nothing else");
         var command = new Command("watch", "Follow a job live until it ends") { jobId, server, after, json };
+        credentials.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var url = parseResult.GetValue(server)!;
@@ -32,7 +34,7 @@ internal static class WatchCommand
                     throw new CliUsageException($"--after: {afterSequence} is negative");
                 }
 
-                using var connection = ServerConnection.Open(url);
+                using var connection = ServerConnection.Open(url, credentials.Resolve(parseResult));
                 // One plain call first: an unknown job or a server that is not there fails fast with its own
                 // exit code, and the snapshot gives the view its totals before the first event.
                 var job = await connection.Jobs.GetJobAsync(

@@ -7,7 +7,13 @@ using Grpc.Core;
 namespace Burst.ControlPlane.Agents;
 
 /// <summary>burst.v1.AgentService: the Attach stream of trainer agents (PROTOCOL.md).</summary>
-internal sealed class AgentGrpcService(IJobStore store, JobCoordinator coordinator, IHostApplicationLifetime lifetime, ILogger<AgentGrpcService> logger)
+internal sealed class AgentGrpcService(
+    IJobStore store,
+    JobCoordinator coordinator,
+    SpentAgentTokens spent,
+    Microsoft.Extensions.Options.IOptions<ControlPlaneOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<AgentGrpcService> logger)
     : V1.AgentService.AgentServiceBase
 {
     public override async Task Attach(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
@@ -28,18 +34,20 @@ internal sealed class AgentGrpcService(IJobStore store, JobCoordinator coordinat
             }
 
             var hello = requestStream.Current.Hello;
-            await AuthenticateAsync(hello, cancellationToken);
+            var tokenHash = await AuthenticateAsync(hello, cancellationToken);
             JobTracing.TagCall(hello.JobId, hello.WorkerId);
             var session = new AgentSession(hello.JobId, hello.WorkerId);
             await coordinator.AttachAsync(session, hello, cancellationToken);
 
             using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var reader = ReadAsync(session, requestStream, reading.Token);
+            var toldToShutDown = false;
             try
             {
                 await foreach (var message in session.Outgoing.ReadAllAsync(cancellationToken))
                 {
                     await responseStream.WriteAsync(message, cancellationToken);
+                    toldToShutDown |= message.KindCase == ControlMessage.KindOneofCase.Shutdown;
                 }
             }
             finally
@@ -47,6 +55,12 @@ internal sealed class AgentGrpcService(IJobStore store, JobCoordinator coordinat
                 await reading.CancelAsync();
                 await reader;
                 await coordinator.DetachAsync(session);
+            }
+
+            // The agent of a finished job has had its farewell: its token opens nothing from now on.
+            if (toldToShutDown && await store.GetJobAsync(hello.JobId, CancellationToken.None) is { } ended && JobStates.IsTerminal(ended.State))
+            {
+                spent.MarkShutDown(tokenHash);
             }
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
@@ -60,8 +74,11 @@ internal sealed class AgentGrpcService(IJobStore store, JobCoordinator coordinat
         }
     }
 
-    /// <summary>Checks Hello's token: unknown or garbled is UNAUTHENTICATED, an unknown job NOT_FOUND, another job's token PERMISSION_DENIED.</summary>
-    private async Task AuthenticateAsync(Hello hello, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks Hello's token: unknown, garbled or spent (SpentAgentTokens) is UNAUTHENTICATED, an unknown job
+    /// NOT_FOUND, another job's token PERMISSION_DENIED. Returns the token's hash.
+    /// </summary>
+    private async Task<byte[]> AuthenticateAsync(Hello hello, CancellationToken cancellationToken)
     {
         var hash = AgentTokens.TryHash(hello.Token);
         var token = hash is null ? null : await store.FindAgentTokenAsync(hash, cancellationToken);
@@ -70,7 +87,8 @@ internal sealed class AgentGrpcService(IJobStore store, JobCoordinator coordinat
             throw new RpcException(new Status(StatusCode.Unauthenticated, "the agent token is not valid."));
         }
 
-        if (string.IsNullOrEmpty(hello.JobId) || await store.GetJobAsync(hello.JobId, cancellationToken) is null)
+        var job = string.IsNullOrEmpty(hello.JobId) ? null : await store.GetJobAsync(hello.JobId, cancellationToken);
+        if (job is null)
         {
             throw new RpcException(new Status(StatusCode.NotFound, $"job '{hello.JobId}' does not exist."));
         }
@@ -79,6 +97,13 @@ internal sealed class AgentGrpcService(IJobStore store, JobCoordinator coordinat
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"the agent token does not open job {hello.JobId}."));
         }
+
+        if (spent.IsSpent(hash!, job, options.Value.HeartbeatTimeout))
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "the agent token is not valid."));
+        }
+
+        return hash!;
     }
 
     /// <summary>Hands each message to the coordinator; when the agent ends its side, or breaks the protocol, the call ends.</summary>

@@ -33,7 +33,7 @@ internal sealed class JobGrpcService(
 
     public override async Task<Job> SubmitJob(SubmitJobRequest request, ServerCallContext context)
     {
-        var violations = JobSpecRules.Check(request);
+        var violations = JobSpecRules.Check(request, SpecLimitsCache.Of(options.Value));
         if (violations.Count > 0)
         {
             throw InvalidArgument("invalid job spec", violations);

@@ -22,8 +22,11 @@ internal static partial class JobSpecRules
     public const string LocalProvider = "local";
     public const string GceProvider = "gce";
 
+    // Real names (XGBoost's) are short; a longer one is refused before any message could echo it.
+    private const int MaxParameterName = 64;
+
     /// <summary>Every rule the spec breaks; empty when it is valid.</summary>
-    public static List<BadRequest.Types.FieldViolation> Check(SubmitJobRequest request)
+    public static List<BadRequest.Types.FieldViolation> Check(SubmitJobRequest request, SpecLimits limits)
     {
         var v = new Violations();
         if (request.RequestId.Length > 128)
@@ -32,30 +35,36 @@ internal static partial class JobSpecRules
         }
 
         var spec = request.Spec ?? new JobSpec();
-        if (spec.DisplayName.Length > 256)
+        if (spec.DisplayName.Length > SpecLimits.MaxNameLength)
         {
-            v.Add("spec.display_name", $"must be at most 256 characters, got {spec.DisplayName.Length}.");
+            v.Add("spec.display_name", $"must be at most {SpecLimits.MaxNameLength} characters, got {spec.DisplayName.Length}.");
+        }
+
+        if (spec.Labels.Count > SpecLimits.MaxLabels)
+        {
+            v.Add("spec.labels", $"at most {SpecLimits.MaxLabels} labels, got {spec.Labels.Count}.");
         }
 
         foreach (var (key, value) in spec.Labels)
         {
             if (!LabelKey().IsMatch(key))
             {
-                v.Add($"spec.labels[\"{key}\"]", "a label key must match [a-z][a-z0-9_-]{0,62}.");
+                v.Add($"spec.labels[\"{Clip(key)}\"]", "a label key must match [a-z][a-z0-9_-]{0,62}.");
             }
-            else if (value.Length > 256)
+            else if (value.Length > SpecLimits.MaxLabelValueLength)
             {
-                v.Add($"spec.labels[\"{key}\"]", $"a label value must be at most 256 characters, got {value.Length}.");
+                v.Add($"spec.labels[\"{key}\"]", $"a label value must be at most {SpecLimits.MaxLabelValueLength} characters, got {value.Length}.");
             }
         }
 
-        CheckDataset(spec.Dataset ?? new Dataset(), v);
-        CheckSearch(spec.Search ?? new Search(), v);
+        var files = IsLocal(spec) ? limits.Roots : null;
+        CheckDataset(spec.Dataset ?? new Dataset(), files, v);
+        CheckSearch(spec.Search ?? new Search(), limits, v);
         CheckResources(spec.Resources ?? new Resources(), v);
         CheckLimits(spec.Limits ?? new Limits(), v);
         if (spec.Output is { ModelUri.Length: > 0 } output)
         {
-            CheckUri("spec.output.model_uri", output.ModelUri, allowBundled: false, v);
+            CheckUri("spec.output.model_uri", output.ModelUri, allowBundled: false, files, v);
         }
 
         return v.List;
@@ -161,7 +170,12 @@ internal static partial class JobSpecRules
         var f => f,
     };
 
-    private static void CheckDataset(Dataset dataset, Violations v)
+    private static bool IsLocal(JobSpec spec) => spec.Resources?.Provider is null or "" or LocalProvider;
+
+    /// <summary>A name from the request, cut short for a message: a violation never echoes a long input back.</summary>
+    private static string Clip(string text) => text.Length <= 64 ? text : text[..61] + "...";
+
+    private static void CheckDataset(Dataset dataset, DataRoots? files, Violations v)
     {
         if (!System.Enum.IsDefined(dataset.Format))
         {
@@ -171,12 +185,12 @@ internal static partial class JobSpecRules
 
         if (dataset.TrainUri.Length > 0)
         {
-            CheckUri("spec.dataset.train_uri", dataset.TrainUri, allowBundled: true, v);
+            CheckUri("spec.dataset.train_uri", dataset.TrainUri, allowBundled: true, files, v);
         }
 
         if (dataset.TestUri.Length > 0)
         {
-            CheckUri("spec.dataset.test_uri", dataset.TestUri, allowBundled: true, v);
+            CheckUri("spec.dataset.test_uri", dataset.TestUri, allowBundled: true, files, v);
         }
 
         if (ResolveFormat(dataset) == DataFormat.Csv)
@@ -193,7 +207,7 @@ internal static partial class JobSpecRules
         }
     }
 
-    private static void CheckSearch(Search search, Violations v)
+    private static void CheckSearch(Search search, SpecLimits limits, Violations v)
     {
         if (!System.Enum.IsDefined(search.Strategy))
         {
@@ -205,19 +219,25 @@ internal static partial class JobSpecRules
             v.Add("spec.search.scoring", $"unknown scoring {(int)search.Scoring}.");
         }
 
-        if (search.Trials is < 0 or > 10_000)
+        if (search.Trials is < 0 or > SpecLimits.MaxTrials)
         {
-            v.Add("spec.search.trials", $"must be between 0 (default {DefaultTrials}) and 10000, got {search.Trials}.");
+            v.Add("spec.search.trials", $"must be between 0 (default {DefaultTrials}) and {SpecLimits.MaxTrials}, got {search.Trials}.");
         }
 
-        if (search.Folds is < 0 or 1 or > 20)
+        if (search.Folds is < 0 or 1 or > SpecLimits.MaxFolds)
         {
-            v.Add("spec.search.folds", $"must be 0 (default {DefaultFolds}) or between 2 and 20, got {search.Folds}.");
+            v.Add("spec.search.folds", $"must be 0 (default {DefaultFolds}) or between 2 and {SpecLimits.MaxFolds}, got {search.Folds}.");
         }
 
-        if (search.Workers is < 0 or > 64)
+        if (search.Workers < 0 || search.Workers > limits.MaxWorkers)
         {
-            v.Add("spec.search.workers", $"must be between 0 (default {DefaultWorkers}) and 64, got {search.Workers}.");
+            v.Add("spec.search.workers", $"must be between 0 (default {DefaultWorkers}) and {limits.MaxWorkers} (this server's limit), got {search.Workers}.");
+        }
+
+        if (search.Space.Count > SpecLimits.MaxSpaceParameters)
+        {
+            v.Add("spec.search.space", $"at most {SpecLimits.MaxSpaceParameters} hyperparameters, got {search.Space.Count}.");
+            return;
         }
 
         if (search.Threads < 0)
@@ -228,7 +248,13 @@ internal static partial class JobSpecRules
         var checkedSpace = new Dictionary<string, ParamDistribution>();
         foreach (var (name, message) in search.Space)
         {
-            var field = $"spec.search.space[\"{name}\"]";
+            var field = $"spec.search.space[\"{Clip(name)}\"]";
+            if (name.Length > MaxParameterName)
+            {
+                v.Add(field, $"a hyperparameter name must be at most {MaxParameterName} characters, got {name.Length}.");
+                continue;
+            }
+
             try
             {
                 HyperParameters.ValidateName(name);
@@ -278,6 +304,12 @@ internal static partial class JobSpecRules
                 continue;
             }
 
+            if (values.Keys.FirstOrDefault(k => k.Length > MaxParameterName) is { } longName)
+            {
+                v.Add($"spec.search.configs[{i}].values[\"{Clip(longName)}\"]", $"a hyperparameter name must be at most {MaxParameterName} characters, got {longName.Length}.");
+                continue;
+            }
+
             try
             {
                 HyperParameters.Validate(values);
@@ -293,7 +325,25 @@ internal static partial class JobSpecRules
     {
         if (resources.Provider is not ("" or LocalProvider or GceProvider))
         {
-            v.Add("spec.resources.provider", $"must be \"{LocalProvider}\" (the default) or \"{GceProvider}\", got \"{resources.Provider}\".");
+            v.Add("spec.resources.provider", $"must be \"{LocalProvider}\" (the default) or \"{GceProvider}\", got \"{Clip(resources.Provider)}\".");
+        }
+
+        foreach (var (field, value) in new[] { ("machine_type", resources.MachineType), ("image_family", resources.ImageFamily) })
+        {
+            if (value.Length > SpecLimits.MaxNameLength)
+            {
+                v.Add($"spec.resources.{field}", $"must be at most {SpecLimits.MaxNameLength} characters, got {value.Length}.");
+            }
+        }
+
+        if (resources.ContainerImage.Length > SpecLimits.MaxUriLength)
+        {
+            v.Add("spec.resources.container_image", $"must be at most {SpecLimits.MaxUriLength} characters, got {resources.ContainerImage.Length}.");
+        }
+
+        if (resources.Zones.Count > SpecLimits.MaxLabels || resources.Zones.Any(z => z.Length > SpecLimits.MaxNameLength))
+        {
+            v.Add("spec.resources.zones", $"at most {SpecLimits.MaxLabels} zones of at most {SpecLimits.MaxNameLength} characters each.");
         }
     }
 
@@ -318,17 +368,28 @@ internal static partial class JobSpecRules
         }
     }
 
-    private static void CheckUri(string field, string uri, bool allowBundled, Violations v)
+    /// <summary>
+    /// Checks a data or model location. With <paramref name="files"/> (the local provider), a plain path or
+    /// file:// must lead under an allowed root once links and ".." are followed.
+    /// </summary>
+    private static void CheckUri(string field, string uri, bool allowBundled, DataRoots? files, Violations v)
     {
-        if (string.IsNullOrWhiteSpace(uri) || uri.Contains('\0', StringComparison.Ordinal))
+        if (uri.Length > SpecLimits.MaxUriLength)
         {
-            v.Add(field, "must be a path or a URI.");
+            v.Add(field, $"must be at most {SpecLimits.MaxUriLength} characters, got {uri.Length}.");
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(uri) || uri.Any(char.IsControl))
+        {
+            v.Add(field, "must be a path or a URI (without control characters).");
             return;
         }
 
         var schemeEnd = uri.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd < 0)
         {
+            CheckRoots(field, uri, files, v);
             return;
         }
 
@@ -340,27 +401,56 @@ internal static partial class JobSpecRules
             case "file":
                 if (!Uri.TryCreate(uri, UriKind.Absolute, out var file) || !file.IsFile)
                 {
-                    v.Add(field, $"'{uri}' is not a valid file:// URI.");
+                    v.Add(field, $"'{Clip(uri)}' is not a valid file:// URI.");
+                }
+                else
+                {
+                    CheckRoots(field, uri, files, v);
                 }
 
                 break;
             case "gs":
                 if (rest.Split('/')[0].Length == 0)
                 {
-                    v.Add(field, $"'{uri}' names no bucket: use gs://BUCKET/OBJECT.");
+                    v.Add(field, $"'{Clip(uri)}' names no bucket: use gs://BUCKET/OBJECT.");
                 }
 
                 break;
             case "bundled" when allowBundled:
                 if (rest.Length == 0 || rest.Split('/').Any(s => s is ".." or ""))
                 {
-                    v.Add(field, $"'{uri}' must name a file of the bundled data, e.g. {BundledTrainUri}.");
+                    v.Add(field, $"'{Clip(uri)}' must name a file of the bundled data, e.g. {BundledTrainUri}.");
                 }
 
                 break;
             default:
-                v.Add(field, $"the scheme '{scheme}://' is not supported: use {allowed}.");
+                v.Add(field, $"the scheme '{Clip(scheme)}://' is not supported: use {allowed}.");
                 break;
+        }
+    }
+
+    private static void CheckRoots(string field, string uri, DataRoots? files, Violations v)
+    {
+        if (files is null)
+        {
+            return;
+        }
+
+        bool allowed;
+        string resolved;
+        try
+        {
+            allowed = files.Allows(uri, out resolved);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or NotSupportedException)
+        {
+            v.Add(field, $"'{Clip(uri)}' is not a usable path: {e.Message}");
+            return;
+        }
+
+        if (!allowed)
+        {
+            v.Add(field, $"'{Clip(uri)}' (which leads to {Clip(resolved)}) is outside the folders this server allows: the bundled data, the data dir, the server user's home, the temp dir, or one given with --allow-path DIR.");
         }
     }
 

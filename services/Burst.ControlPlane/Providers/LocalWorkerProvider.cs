@@ -64,6 +64,10 @@ internal sealed class LocalWorkerProvider(IOptions<ControlPlaneOptions> options,
         start.Environment["BURST_AGENT_TOKEN"] = launch.AgentToken;
         start.Environment["TRACEPARENT"] = launch.TraceParent;
         start.Environment["BURST_EXIT_ACTION"] = "none";
+        if (options.Value.AgentCaFile is { Length: > 0 } caFile)
+        {
+            start.Environment[Burst.Cloud.Tls.PrivateCaTrust.CaFileVariable] = caFile;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command.FileName}.");
         var key = (launch.JobId, launch.WorkerId);

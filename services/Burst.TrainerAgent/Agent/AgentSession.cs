@@ -36,16 +36,15 @@ public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILo
 
     public async Task<Outcome> RunAsync(CancellationToken ct)
     {
-        using var channel = GrpcChannel.ForAddress(settings.ControlPlane, new GrpcChannelOptions
+        var handler = new SocketsHttpHandler
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                EnableMultipleHttp2Connections = true,
-            },
-        });
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            EnableMultipleHttp2Connections = true,
+        };
+        settings.Trust?.Apply(handler);
+        using var channel = GrpcChannel.ForAddress(settings.ControlPlane, new GrpcChannelOptions { HttpHandler = handler });
         var client = new AgentService.AgentServiceClient(channel);
         var outbox = new ReportOutbox();
         await using var work = new JobWork(settings, outbox, store, loggers.CreateLogger<JobWork>(), trace);

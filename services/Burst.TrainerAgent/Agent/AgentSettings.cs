@@ -27,6 +27,13 @@ public sealed record AgentSettings(
     public const string TokenVariable = "BURST_AGENT_TOKEN";
     public const string TraceParentVariable = "TRACEPARENT";
     public const string ExitActionVariable = "BURST_EXIT_ACTION";
+    public const string CaFileVariable = Burst.Cloud.Tls.PrivateCaTrust.CaFileVariable;
+
+    /// <summary>On a VM, the CA certificate itself (PEM text) stands in for BURST_CA_FILE.</summary>
+    public const string CaCertificateAttribute = "burst-ca-cert";
+
+    /// <summary>The private CA that issued the control plane's certificate, when the system roots do not cover it.</summary>
+    public Burst.Cloud.Tls.PrivateCaTrust? Trust { get; init; }
 
     /// <summary>
     /// On a Compute Engine VM the same settings are instance attributes (custom metadata) that the
@@ -58,7 +65,13 @@ public sealed record AgentSettings(
 
         try
         {
-            return Parse([], name => attributes.TryGetValue(name, out var value) ? value : environment(name));
+            var settings = Parse([], name => attributes.TryGetValue(name, out var value) ? value : environment(name));
+            if (settings.Trust is null && await metadata.GetAttributeAsync(CaCertificateAttribute, ct).ConfigureAwait(false) is { Length: > 0 } pem)
+            {
+                settings = settings with { Trust = LoadTrust(() => Burst.Cloud.Tls.PrivateCaTrust.FromPem(pem), $"the instance attribute {CaCertificateAttribute}") };
+            }
+
+            return settings;
         }
         catch (AgentUsageException e)
         {
@@ -117,12 +130,28 @@ public sealed record AgentSettings(
             ? TimeSpan.FromSeconds(ParsePositive(w, "reconnect-window"))
             : TimeSpan.FromMinutes(10);
 
+        var caFile = Get("ca-file", CaFileVariable);
         if (flags.Count > 0)
         {
             throw new AgentUsageException($"unknown flag --{flags.Keys.First()}");
         }
 
-        return new AgentSettings(uri, jobId, workerId, token, traceParent, exitAction, window);
+        return new AgentSettings(uri, jobId, workerId, token, traceParent, exitAction, window)
+        {
+            Trust = caFile is null ? null : LoadTrust(() => Burst.Cloud.Tls.PrivateCaTrust.FromPemFile(caFile), $"--ca-file {caFile}"),
+        };
+    }
+
+    private static Burst.Cloud.Tls.PrivateCaTrust LoadTrust(Func<Burst.Cloud.Tls.PrivateCaTrust> load, string source)
+    {
+        try
+        {
+            return load();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new AgentUsageException($"{source}: cannot load the CA certificates (PEM): {e.Message}");
+        }
     }
 
     private static ExitAction ParseExitAction(string value) => value switch

@@ -91,14 +91,14 @@ internal static class TableParser
             positions[f] = Array.IndexOf(layout.Columns, encoding.Features[f].Name);
             if (positions[f] < 0)
             {
-                throw new DataFormatException(file, layout.HeaderLine, 1, $"No column named '{encoding.Features[f].Name}', which the model was trained with. Columns here: {string.Join(", ", layout.Columns)}.");
+                throw new DataFormatException(file, layout.HeaderLine, 1, $"No column named '{encoding.Features[f].Name}', which the model was trained with. Columns here: {Cells.QuoteList(layout.Columns)}.");
             }
         }
 
         var labelIndex = Array.IndexOf(layout.Columns, encoding.Label.Column);
         if (labelIndex < 0)
         {
-            throw new DataFormatException(file, layout.HeaderLine, 1, $"No label column '{encoding.Label.Column}'. Columns here: {string.Join(", ", layout.Columns)}.");
+            throw new DataFormatException(file, layout.HeaderLine, 1, $"No label column '{encoding.Label.Column}'. Columns here: {Cells.QuoteList(layout.Columns)}.");
         }
 
         var codes = encoding.Features
@@ -197,7 +197,7 @@ internal static class TableParser
                 }
                 else
                 {
-                    throw new DataFormatException(file, lineOf(id), columnIndex + 1, $"Expected a number in column '{name}', found {Cells.Quote(texts[id])}.");
+                    throw new DataFormatException(file, lineOf(id), columnIndex + 1, $"Expected a number in column {Cells.Quote(name)}, found {Cells.Quote(texts[id])}.");
                 }
             }
 
@@ -261,7 +261,7 @@ internal static class TableParser
             {
                 if (Cells.IsMissing(texts[id]))
                 {
-                    throw new DataFormatException(file, FirstLineWith(ids, lines, width, labelIndex, id), labelIndex + 1, $"The label column '{column}' is empty or missing here.");
+                    throw new DataFormatException(file, FirstLineWith(ids, lines, width, labelIndex, id), labelIndex + 1, $"The label column {Cells.Quote(column)} is empty or missing here.");
                 }
             }
 
@@ -282,9 +282,9 @@ internal static class TableParser
 
         if (positives == 0 || positives == labels.Length)
         {
-            var seen = string.Join(", ", classes.Select(c => $"'{c}'"));
+            var seen = Cells.QuoteList(classes);
             throw new DataFormatException(file, lines[0], labelIndex + 1,
-                $"The label column '{column}' has one class only in all {labels.Length} rows ({seen}; positive label '{positive}'); a classifier needs both classes.");
+                $"The label column {Cells.Quote(column)} has one class only in all {labels.Length} rows ({seen}; positive label {Cells.Quote(positive)}); a classifier needs both classes.");
         }
 
         return (new LabelEncoding(column, positive, classes), labels);
@@ -307,25 +307,21 @@ internal static class TableParser
         }
 
         throw new DataFormatException(file, line, labelIndex + 1,
-            $"The label column '{column}' has {classes.Length} distinct values ({string.Join(", ", classes.Take(10))}{(classes.Length > 10 ? ", ..." : "")}); name the positive label.");
+            $"The label column {Cells.Quote(column)} has {classes.Length} distinct values ({Cells.QuoteList(classes)}); name the positive label.");
     }
 
     private static int LabelIndex(Layout layout, string? labelColumn)
     {
-        if (labelColumn is null)
-        {
-            return layout.Columns.Length - 1;
-        }
-
-        var index = Array.IndexOf(layout.Columns, labelColumn);
-        if (index < 0)
+        // Without a named label the last column is the label; it still needs a feature beside it.
+        var index = labelColumn is null ? layout.Columns.Length - 1 : Array.IndexOf(layout.Columns, labelColumn);
+        if (index < 0 && labelColumn is not null)
         {
             index = Array.FindIndex(layout.Columns, c => string.Equals(c, labelColumn, StringComparison.OrdinalIgnoreCase));
         }
 
         if (index < 0)
         {
-            throw new DataFormatException(layout.Reader.File, layout.HeaderLine, 1, $"No label column named '{labelColumn}'. Columns: {string.Join(", ", layout.Columns)}.");
+            throw new DataFormatException(layout.Reader.File, layout.HeaderLine, 1, $"No label column named '{labelColumn}'. Columns: {Cells.QuoteList(layout.Columns)}.");
         }
 
         if (layout.Columns.Length < 2)

@@ -70,7 +70,8 @@ public sealed class SpecValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_csv_dataset_with_its_label_column_is_accepted()
     {
-        var spec = new JobSpec { Dataset = new Dataset { TrainUri = "file:///data/train.csv", LabelColumn = "income", PositiveLabel = ">50K" } };
+        var train = new Uri(Path.Combine(_cp.DataDir, "train.csv")).AbsoluteUri;
+        var spec = new JobSpec { Dataset = new Dataset { TrainUri = train, LabelColumn = "income", PositiveLabel = ">50K" } };
 
         var job = await _cp.SubmitAsync(spec);
 

@@ -16,13 +16,20 @@ internal sealed class BurstServer : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
-    private BurstServer(int port, string dataDir, IReadOnlyDictionary<string, string>? environment)
+    private BurstServer(int port, string dataDir, IReadOnlyDictionary<string, string>? environment, string? apiKey)
     {
         Port = port;
         DataDir = dataDir;
         _environment = environment ?? new Dictionary<string, string>();
         Channel = GrpcChannel.ForAddress(Address);
-        Jobs = new JobService.JobServiceClient(Channel);
+        var invoker = Channel.CreateCallInvoker();
+        Jobs = new JobService.JobServiceClient(apiKey is null
+            ? invoker
+            : Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(invoker, metadata =>
+            {
+                metadata.Add("authorization", "Bearer " + apiKey);
+                return metadata;
+            }));
     }
 
     public int Port { get; }
@@ -46,10 +53,13 @@ internal sealed class BurstServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts `burst server`; <paramref name="environment"/> adds variables (its agents inherit them).</summary>
-    public static async Task<BurstServer> StartAsync(string? dataDir = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts `burst server`; <paramref name="environment"/> adds variables (its agents inherit them);
+    /// <paramref name="apiKey"/> is sent on every call of <see cref="Jobs"/> (for a server with Burst__ApiKeysFile).
+    /// </summary>
+    public static async Task<BurstServer> StartAsync(string? dataDir = null, IReadOnlyDictionary<string, string>? environment = null, string? apiKey = null)
     {
-        var server = new BurstServer(Repo.FreePort(), dataDir ?? Repo.TempDir("burst-e2e"), environment);
+        var server = new BurstServer(Repo.FreePort(), dataDir ?? Repo.TempDir("burst-e2e"), environment, apiKey);
         await server.StartProcessAsync();
         return server;
     }

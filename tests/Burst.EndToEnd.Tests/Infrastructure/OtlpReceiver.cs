@@ -29,6 +29,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<OtlpSpan> _spans = new();
     private readonly ConcurrentQueue<OtlpLog> _logs = new();
     private readonly ConcurrentQueue<(string Service, string Metric)> _metrics = new();
+    private readonly ConcurrentQueue<byte[]> _payloads = new();
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -39,6 +40,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     public IReadOnlyList<OtlpLog> Logs => [.. _logs];
 
     public IReadOnlyList<(string Service, string Metric)> Metrics => [.. _metrics];
+
+    /// <summary>Every export request as received (decompressed): all spans, events, logs and attributes, as bytes.</summary>
+    public IReadOnlyList<byte[]> Payloads => [.. _payloads];
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -66,6 +70,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         await content.CopyToAsync(body);
 
         // An empty Export*ServiceResponse is zero bytes of protobuf: full success.
+        _payloads.Enqueue(body.ToArray());
         read(body.ToArray());
         return Results.Bytes([], "application/x-protobuf");
     }

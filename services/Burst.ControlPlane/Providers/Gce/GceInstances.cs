@@ -31,6 +31,11 @@ internal static class GceInstances
             // The startup script logs to the serial console; this sends the journal to Cloud Logging too.
             new("google-logging-enabled", "true"),
         };
+        if (options.AgentCaFile is { Length: > 0 } caFile)
+        {
+            items.Add(new MetadataItem(GceMetadataKeys.CaCertificate, File.ReadAllText(caFile)));
+        }
+
         if (resources.ContainerImage is { Length: > 0 } image)
         {
             items.Add(new MetadataItem(GceMetadataKeys.ContainerImage, image));

@@ -10,6 +10,9 @@ internal static class GceMetadataKeys
     public const string TraceParent = "burst-traceparent";
     public const string ExitAction = "burst-exit-action";
 
+    /// <summary>The PEM text of the CA that issued an https:// control plane's certificate (with Burst:AgentCaFile).</summary>
+    public const string CaCertificate = "burst-ca-cert";
+
     /// <summary>Set for a job with resources.container_image: the startup script runs the agent in that image.</summary>
     public const string ContainerImage = "burst-container-image";
 

@@ -65,4 +65,7 @@ public sealed class GceOptions
 
     /// <summary>The startup script VMs run; default: docker/gce/startup-script.sh, built into the control plane.</summary>
     public string? StartupScript { get; set; }
+
+    /// <summary>A CA certificate (PEM file) the agents trust for an https:// control plane; default: Burst:AgentCaFile.</summary>
+    public string? AgentCaFile { get; set; }
 }
