@@ -47,7 +47,7 @@ BENCH_TOKENS="$WORK/tokens" \
 Burst__AgentPath="$ROOT/bench/ControlPlaneBench/stand-in-agent.sh" \
 Burst__HeartbeatTimeout=01:00:00 \
 Burst__StopWorkersOnShutdown=true \
-    "$WORK/bin/burst" server --listen "$URL" --data-dir "$WORK/data" --max-concurrent-jobs 2 >"$WORK/server.log" 2>&1 &
+    "$WORK/bin/burst" server --listen "$URL" --data-dir "$WORK/data" --web-listen none --max-concurrent-jobs 2 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 150); do grep -q "listening on" "$WORK/server.log" 2>/dev/null && break; sleep 0.2; done
 grep -q "listening on" "$WORK/server.log" || { echo "the server did not start:"; cat "$WORK/server.log"; exit 1; }

@@ -73,7 +73,7 @@ internal sealed class BurstServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = DataDir,
         };
-        foreach (var arg in new[] { "server", "--listen", Address, "--data-dir", DataDir })
+        foreach (var arg in new[] { "server", "--listen", Address, "--data-dir", DataDir, "--web-listen", "none" })
         {
             info.ArgumentList.Add(arg);
         }
