@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using System.Text;
 using Burst.ControlPlane.Providers;
 using Burst.ControlPlane.Runtime;
@@ -177,7 +178,7 @@ internal sealed class JobGrpcService(
         JobTracing.TagCall(request.JobId);
         JobTracing.LinkCall(JobTracing.ContextOf(job.JobId, await store.GetTraceParentAsync(job.JobId, cancellationToken)));
         using var watcher = metrics.Watching();
-        if (JobStates.IsTerminal(job.State) && request.AfterSequence >= job.LastSequence)
+        if (JobTransitions.IsTerminal(job.State) && request.AfterSequence >= job.LastSequence)
         {
             return;
         }
@@ -194,7 +195,7 @@ internal sealed class JobGrpcService(
                 {
                     await responseStream.WriteAsync(e, cancellationToken);
                     last = e.Sequence;
-                    if (JobStates.IsTerminalEvent(e))
+                    if (JobTransitions.IsTerminalEvent(e))
                     {
                         return;
                     }
@@ -206,7 +207,7 @@ internal sealed class JobGrpcService(
                 }
 
                 if (events.Count == 0 && await store.GetJobAsync(request.JobId, cancellationToken) is { } current
-                    && JobStates.IsTerminal(current.State) && last >= current.LastSequence)
+                    && JobTransitions.IsTerminal(current.State) && last >= current.LastSequence)
                 {
                     // Asked to start after the terminal event: there is nothing more to send.
                     return;

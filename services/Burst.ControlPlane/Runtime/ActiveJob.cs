@@ -24,6 +24,7 @@ internal readonly record struct TrialKey(int TrialId, int Rung)
 internal sealed class ActiveJob
 {
     private readonly Dictionary<TrialKey, TrialOutcome> _outcomes = [];
+    private readonly List<TrialOutcome> _inCommitOrder = [];
     private readonly List<WorkerSlot> _workers = [];
 
     public ActiveJob(Job job, ITrialPlanner planner, IEnumerable<TrialResult> committed, IEnumerable<WorkerRecord> workers, DateTimeOffset now)
@@ -32,7 +33,7 @@ internal sealed class ActiveJob
         Planner = planner;
         foreach (var result in committed)
         {
-            _outcomes[TrialKey.Of(result)] = SearchMapping.ToOutcome(result);
+            Add(result);
         }
 
         foreach (var record in workers.OrderBy(w => WorkerNumber(w.WorkerId)))
@@ -62,7 +63,8 @@ internal sealed class ActiveJob
     /// <summary>Counts the job's machine time when its provider charges for it; null otherwise.</summary>
     public CostMeter? Cost { get; set; }
 
-    public IReadOnlyCollection<TrialOutcome> Completed => _outcomes.Values;
+    /// <summary>Committed trial results in the order they were committed (what an adaptive planner learns from).</summary>
+    public IReadOnlyList<TrialOutcome> Completed => _inCommitOrder;
 
     public IReadOnlyList<WorkerSlot> Workers => _workers;
 
@@ -88,7 +90,16 @@ internal sealed class ActiveJob
 
         foreach (var result in commit.Trials)
         {
-            _outcomes.TryAdd(TrialKey.Of(result), SearchMapping.ToOutcome(result));
+            Add(result);
+        }
+    }
+
+    private void Add(TrialResult result)
+    {
+        var outcome = SearchMapping.ToOutcome(result);
+        if (_outcomes.TryAdd(TrialKey.Of(result), outcome))
+        {
+            _inCommitOrder.Add(outcome);
         }
     }
 
@@ -98,7 +109,7 @@ internal sealed class ActiveJob
     /// <summary>The search's progress if <paramref name="extra"/> were committed too.</summary>
     public Progress ProgressWith(TrialResult? extra, DateTimeOffset now)
     {
-        var completed = _outcomes.Values.ToList();
+        var completed = _inCommitOrder.ToList();
         if (extra is not null && !IsCommitted(TrialKey.Of(extra)))
         {
             completed.Add(SearchMapping.ToOutcome(extra));
@@ -141,6 +152,12 @@ internal sealed class WorkerSlot(WorkerRecord record, DateTimeOffset lastSeen)
     public AgentSession? Session { get; set; }
 
     public DateTimeOffset LastSeen { get; set; } = lastSeen;
+
+    /// <summary>Trials it runs at once, as its agent said (PROTOCOL.md, 2); 0 until it asked for work.</summary>
+    public int Slots { get; set; }
+
+    /// <summary>Cores its agent reported in Hello.</summary>
+    public int Cores { get; set; }
 
     /// <summary>Not lost and not exited: the worker may still attach and holds its trials.</summary>
     public bool IsLive => Record.State is not (WorkerState.Lost or WorkerState.Exited);

@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using Burst.ControlPlane.Agents;
 using Burst.ControlPlane.Store;
 using Burst.V1;
@@ -20,7 +21,7 @@ internal sealed partial class JobCoordinator
         {
             var job = await store.GetJobAsync(session.JobId, cancellationToken)
                 ?? throw new RpcException(new Status(StatusCode.NotFound, $"job {session.JobId} does not exist."));
-            if (JobStates.IsTerminal(job.State))
+            if (JobTransitions.IsTerminal(job.State))
             {
                 SayGoodbye(session, job);
                 return;
@@ -51,6 +52,7 @@ internal sealed partial class JobCoordinator
             var previousSession = worker.Session;
             worker.Session = session;
             worker.LastSeen = now;
+            worker.Cores = hello.Cores;
             previousSession?.Close();
 
             if (active.Job.State == JobState.Cancelling)
@@ -275,6 +277,12 @@ internal sealed partial class JobCoordinator
                 break;
 
             case Report.KindOneofCase.Idle:
+                worker.Slots = Lifecycle.Handout.SlotsOnIdle(worker.Slots, worker.Cores);
+                dispatch = true;
+                break;
+
+            case Report.KindOneofCase.WorkRequest:
+                worker.Slots = Lifecycle.Handout.LearnSlots(worker.Slots, report.WorkRequest);
                 dispatch = true;
                 break;
 
@@ -302,9 +310,9 @@ internal sealed partial class JobCoordinator
     }
 
     /// <summary>
-    /// Under the job's gate: hands pending trials nobody holds to attached workers that have none, an
-    /// even share each (counting workers still to attach), or, once the search is finished, asks one
-    /// worker to refit. The hand-out is committed before it is sent.
+    /// Under the job's gate: hands the planner's next trials to attached workers with room (their slots
+    /// plus a prefetch, Lifecycle/Handout.cs), or, once the search is finished, asks one worker to
+    /// refit. The hand-out is committed before it is sent.
     /// </summary>
     private async Task DispatchAsync(ActiveJob active)
     {
@@ -334,44 +342,26 @@ internal sealed partial class JobCoordinator
             return;
         }
 
-        var held = active.Workers.Where(w => w.IsLive).SelectMany(w => w.Record.Assigned).Select(TrialKey.Of).ToHashSet();
-        var free = new Queue<TrialToRun>(active.Planner.Pending(active.Completed)
-            .Where(t => !held.Contains(TrialKey.Of(t)))
-            .Select(SearchMapping.ToTrialToRun));
-        if (free.Count == 0)
+        var live = active.Workers.Where(w => w.IsLive)
+            .Select(w => new Lifecycle.WorkerDemand(w.Id, w.IsAttached, active.Outstanding(w).Select(Lifecycle.TrialMapping.ToTrialSpec).ToList(), w.Slots))
+            .ToList();
+        var plan = Lifecycle.Handout.Plan(active.Planner, active.Completed, live);
+        if (plan.Count == 0)
         {
             return;
         }
 
-        var withoutWork = active.Workers.Where(w => w.IsLive && active.Outstanding(w).Count == 0).ToList();
-        var takers = withoutWork.Where(w => w.IsAttached).ToList();
-        var sharers = withoutWork.Count;
         var commit = new JobCommit(active.Job.Clone());
         var batches = new List<(WorkerSlot Worker, List<TrialToRun> Trials)>();
-        foreach (var worker in takers)
+        foreach (var (workerId, trials) in plan)
         {
-            if (free.Count == 0)
-            {
-                break;
-            }
-
-            var share = (free.Count + sharers - 1) / sharers;
-            sharers--;
-            var batch = new List<TrialToRun>(share);
-            while (batch.Count < share && free.Count > 0)
-            {
-                batch.Add(free.Dequeue());
-            }
-
+            var worker = active.Worker(workerId)!;
+            var batch = trials.Select(SearchMapping.ToTrialToRun).ToList();
             commit.Workers.Add(worker.Record with { Assigned = [.. active.Outstanding(worker), .. batch] });
             batches.Add((worker, batch));
         }
 
-        if (batches.Count == 0)
-        {
-            return;
-        }
-
+        // Committed before sent: after a restart the worker is known to hold them.
         await CommitAsync(active, commit);
         foreach (var (worker, batch) in batches)
         {

@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using System.Collections.Concurrent;
 using Burst.ControlPlane.Providers;
 using Burst.ControlPlane.Store;
@@ -46,7 +47,7 @@ internal sealed partial class JobCoordinator(
     {
         try
         {
-            var jobs = await store.ListJobsInStatesAsync(JobStates.Active, int.MaxValue, cancellationToken);
+            var jobs = await store.ListJobsInStatesAsync(JobTransitions.Active, int.MaxValue, cancellationToken);
             foreach (var job in jobs)
             {
                 await RecoverJobAsync(job, cancellationToken);

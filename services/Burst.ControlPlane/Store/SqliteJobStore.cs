@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using Burst.V1;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
@@ -148,14 +149,6 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     public async Task<IReadOnlyList<JobEvent>> CommitAsync(JobCommit commit, CancellationToken cancellationToken)
     {
         var job = commit.Job;
-        if (commit.Events.Count > 0 && JobStates.IsTerminal(job.State))
-        {
-            var last = commit.Events[^1];
-            if (last.KindCase != JobEvent.KindOneofCase.StateChanged || last.StateChanged.State != job.State)
-            {
-                throw new InvalidOperationException($"job {job.JobId} becomes {job.State}: its last event must be that state change.");
-            }
-        }
 
         await _writeGate.WaitAsync(cancellationToken);
         try
@@ -175,9 +168,10 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
                 storedState = (JobState)reader.GetInt32(1);
             }
 
-            if (commit.Events.Count > 0 && JobStates.IsTerminal(storedState))
+            // The rules live in one table (Lifecycle/JobTransitions.cs); the store only refuses what breaks them.
+            if (JobTransitions.Refusal(storedState, job.State, commit.Events) is { } refusal)
             {
-                throw new InvalidOperationException($"job {job.JobId} is already {storedState}: no event may follow its terminal event.");
+                throw new InvalidOperationException($"job {job.JobId}: {refusal}");
             }
 
             foreach (var e in commit.Events)
