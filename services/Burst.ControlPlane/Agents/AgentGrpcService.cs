@@ -31,7 +31,10 @@ internal sealed class AgentGrpcService(IJobStore store, JobCoordinator coordinat
             await AuthenticateAsync(hello, cancellationToken);
             JobTracing.TagCall(hello.JobId, hello.WorkerId);
             var session = new AgentSession(hello.JobId, hello.WorkerId);
-            await coordinator.AttachAsync(session, hello, cancellationToken);
+            if (await coordinator.AttachAsync(session, hello, cancellationToken) is { } refusal)
+            {
+                throw Refusals.ToRpc(refusal);
+            }
 
             using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var reader = ReadAsync(session, requestStream, reading.Token);
@@ -88,7 +91,10 @@ internal sealed class AgentGrpcService(IJobStore store, JobCoordinator coordinat
         {
             while (await requestStream.MoveNext(cancellationToken))
             {
-                await coordinator.OnMessageAsync(session, requestStream.Current, cancellationToken);
+                if (await coordinator.OnMessageAsync(session, requestStream.Current, cancellationToken) is { } refusal)
+                {
+                    throw Refusals.ToRpc(refusal);
+                }
             }
 
             session.Close();
