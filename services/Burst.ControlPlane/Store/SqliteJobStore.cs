@@ -81,6 +81,9 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
         Execute(_writer, "PRAGMA synchronous=FULL;");
         Execute(_writer, Schema);
         AddColumnIfMissing("jobs", "trace_parent", "TEXT");
+
+        // The order trials were committed in: an adaptive planner learns from the results in that order.
+        AddColumnIfMissing("trials", "committed", "INTEGER");
     }
 
     public string Path { get; }
@@ -222,7 +225,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
                 using var insert = Command(
                     _writer,
                     tx,
-                    "INSERT OR IGNORE INTO trials (job_id, trial_id, rung, result) VALUES ($job, $trial, $rung, $result)",
+                    "INSERT OR IGNORE INTO trials (job_id, trial_id, rung, result, committed) VALUES ($job, $trial, $rung, $result, (SELECT COALESCE(MAX(committed), 0) + 1 FROM trials WHERE job_id = $job))",
                     ("$job", job.JobId),
                     ("$trial", t.TrialId),
                     ("$rung", t.Rung),
@@ -321,7 +324,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     public Task<IReadOnlyList<TrialResult>> GetTrialResultsAsync(string jobId, CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
-        using var command = Command(connection, null, "SELECT result FROM trials WHERE job_id = $id ORDER BY rung, trial_id", ("$id", jobId));
+        using var command = Command(connection, null, "SELECT result FROM trials WHERE job_id = $id ORDER BY committed, rung, trial_id", ("$id", jobId));
         return Task.FromResult<IReadOnlyList<TrialResult>>(ReadAll(command, r => TrialResult.Parser.ParseFrom((byte[])r[0])));
     }
 
