@@ -23,19 +23,48 @@ internal static class Handout
     /// <summary>
     /// What to hand out now: for each attached worker with room, most room first, the next trials of
     /// <paramref name="planner"/> given the results in commit order and every live worker's trials in
-    /// flight (including those handed out earlier in this same plan).
+    /// flight (including those handed out earlier in this same plan). With <paramref name="continuedBy"/>
+    /// (successive halving: who ran a trial's previous rung and kept its boosters) a worker takes the
+    /// trials it can continue first, then those nobody live can continue, and another worker's only
+    /// beyond what that worker has free slots for now.
     /// </summary>
     public static IReadOnlyList<(string WorkerId, IReadOnlyList<TrialSpec> Trials)> Plan(
-        ITrialPlanner planner, IReadOnlyList<TrialOutcome> completed, IReadOnlyList<WorkerDemand> live)
+        ITrialPlanner planner, IReadOnlyList<TrialOutcome> completed, IReadOnlyList<WorkerDemand> live, Func<TrialSpec, string?>? continuedBy = null)
     {
         var inFlight = live.SelectMany(w => w.Outstanding).ToList();
+        var liveIds = live.Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal);
+        var freeSlots = live.Where(w => w.Attached).ToDictionary(w => w.WorkerId, w => Math.Max(0, w.Room - Prefetch), StringComparer.Ordinal);
         var plan = new List<(string, IReadOnlyList<TrialSpec>)>();
         foreach (var worker in live.Where(w => w.Attached && w.Room > 0).OrderByDescending(w => w.Room).ThenBy(w => WorkerNumber(w.WorkerId)))
         {
-            var next = planner.Next(completed, inFlight, worker.Room);
+            IReadOnlyList<TrialSpec> next;
+            if (continuedBy is null)
+            {
+                next = planner.Next(completed, inFlight, worker.Room);
+            }
+            else
+            {
+                // Pending trials of a halving rung are all known and equal in the planner's eyes: only who takes which is chosen here.
+                // Another worker's trials are left to it as far as it has free slots to run them now.
+                var pending = planner.Next(completed, inFlight, int.MaxValue).Select((t, i) => (Trial: t, Order: i, By: continuedBy(t))).ToList();
+                var reserved = pending.Where(x => x.By is { } by && by != worker.WorkerId && freeSlots.ContainsKey(by))
+                    .GroupBy(x => x.By!)
+                    .SelectMany(g => g.Take(freeSlots[g.Key]))
+                    .Select(x => x.Order)
+                    .ToHashSet();
+                next = pending
+                    .Where(x => !reserved.Contains(x.Order))
+                    .OrderBy(x => x.By == worker.WorkerId ? 0 : x.By is null || !liveIds.Contains(x.By) ? 1 : 2)
+                    .ThenBy(x => x.Order)
+                    .Take(worker.Room)
+                    .Select(x => x.Trial)
+                    .ToList();
+            }
+
             if (next.Count == 0)
             {
-                break;
+                // Nothing left, or only what is left for another worker.
+                continue;
             }
 
             inFlight.AddRange(next);

@@ -37,7 +37,11 @@ internal static partial class JobCore
         var live = state.Workers.Where(w => w.IsLive)
             .Select(w => new WorkerDemand(w.Id, w.IsAttached, state.Outstanding(w).Select(TrialMapping.ToTrialSpec).ToList(), w.Slots))
             .ToList();
-        foreach (var (workerId, trials) in Handout.Plan(planner, state.Completed, live))
+        // A halving survivor goes back, where it can, to the worker that kept its boosters from the rung before.
+        Func<Training.Search.TrialSpec, string?>? continuedBy = d.Job.Spec.Search.Strategy == SearchStrategy.SuccessiveHalving
+            ? t => t.Rung == 0 ? null : state.Results.FirstOrDefault(r => r.TrialId == t.TrialId && r.Rung == t.Rung - 1)?.WorkerId
+            : null;
+        foreach (var (workerId, trials) in Handout.Plan(planner, state.Completed, live, continuedBy))
         {
             var worker = d.State.Worker(workerId)!;
             var batch = trials.Select(SearchMapping.ToTrialToRun).ToList();

@@ -48,4 +48,29 @@ public sealed class HalvingTests
         var refit = Assert.Single(run.Effects.OfType<SendToAgent>(), s => s.Message.Refit is not null).Message.Refit;
         Assert.Equal(trials.Max(t => t.Rung), refit.Best.Rung);
     }
+
+    [Fact]
+    public void A_survivor_goes_back_to_the_worker_that_ran_its_previous_rung_so_it_can_continue_its_boosters()
+    {
+        var run = CoreRun.Scheduled(CoreRun.Spec(trials: 9, workers: 2, strategy: SearchStrategy.SuccessiveHalving));
+        run.Bring("w-1", slots: 4);
+        run.Bring("w-2", slots: 3);
+        // w-2's trials score best, so they survive; w-1 comes first in the hand-out and has room for them.
+        while (run.State.Results.Count(r => r.Rung == 0) < 9)
+        {
+            foreach (var trial in run.Held("w-1").ToList())
+            {
+                run.Finish("w-1", trial, score: 0.5);
+            }
+
+            foreach (var trial in run.Held("w-2").ToList())
+            {
+                run.Finish("w-2", trial, score: 0.9 + (trial.TrialId / 1000.0));
+            }
+        }
+
+        var rung1 = run.State.Workers.SelectMany(w => run.Held(w.Id).Select(t => (Worker: w.Id, t.TrialId, t.Rung))).Where(t => t.Rung == 1).ToList();
+        Assert.NotEmpty(rung1);
+        Assert.All(rung1, t => Assert.Equal(run.State.Results.Single(r => r.TrialId == t.TrialId && r.Rung == 0).WorkerId, t.Worker));
+    }
 }
