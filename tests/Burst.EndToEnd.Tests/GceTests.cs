@@ -163,6 +163,12 @@ public sealed class GceTests
         await using var server = await BurstServer.StartAsync(environment: cloud.ServerEnvironment);
         var spec = SlowGceSpec("costly", configs: 8);
 
+        // The VM runs no agent, so the job cannot finish before its estimate reaches the limit, however
+        // fast the machine: it only costs. The limit (about five VM-seconds) comes well before the
+        // heartbeat timeout (10 s), both counted from the same insert. The decision itself is tested
+        // with a fake clock in Burst.ControlPlane.Tests (Lifecycle/LimitsTests.cs).
+        cloud.Compute.AgentPath = null;
+
         // e2-standard-4 at $0.134/hour: $0.0002 is about five VM-seconds.
         spec.Limits = new Limits { MaxCostUsd = 0.0002 };
         var job = await server.Jobs.SubmitJobAsync(new SubmitJobRequest { Spec = spec });

@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using Burst.ControlPlane.Runtime;
 using Burst.ControlPlane.Store;
 using Burst.ControlPlane.Telemetry;
@@ -37,7 +38,10 @@ internal sealed class AgentGrpcService(
             var tokenHash = await AuthenticateAsync(hello, cancellationToken);
             JobTracing.TagCall(hello.JobId, hello.WorkerId);
             var session = new AgentSession(hello.JobId, hello.WorkerId);
-            await coordinator.AttachAsync(session, hello, cancellationToken);
+            if (await coordinator.AttachAsync(session, hello, cancellationToken) is { } refusal)
+            {
+                throw Refusals.ToRpc(refusal);
+            }
 
             using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var reader = ReadAsync(session, requestStream, reading.Token);
@@ -58,7 +62,7 @@ internal sealed class AgentGrpcService(
             }
 
             // The agent of a finished job has had its farewell: its token opens nothing from now on.
-            if (toldToShutDown && await store.GetJobAsync(hello.JobId, CancellationToken.None) is { } ended && JobStates.IsTerminal(ended.State))
+            if (toldToShutDown && await store.GetJobAsync(hello.JobId, CancellationToken.None) is { } ended && JobTransitions.IsTerminal(ended.State))
             {
                 spent.MarkShutDown(tokenHash);
             }
@@ -113,7 +117,10 @@ internal sealed class AgentGrpcService(
         {
             while (await requestStream.MoveNext(cancellationToken))
             {
-                await coordinator.OnMessageAsync(session, requestStream.Current, cancellationToken);
+                if (await coordinator.OnMessageAsync(session, requestStream.Current, cancellationToken) is { } refusal)
+                {
+                    throw Refusals.ToRpc(refusal);
+                }
             }
 
             session.Close();

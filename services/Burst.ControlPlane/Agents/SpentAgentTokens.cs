@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using System.Collections.Concurrent;
 using Burst.ControlPlane.Store;
 using Burst.V1;
@@ -31,7 +32,7 @@ internal sealed class SpentAgentTokens(TimeProvider time)
 
     public bool IsSpent(byte[] tokenHash, Job job, TimeSpan grace)
     {
-        if (!JobStates.IsTerminal(job.State))
+        if (!JobTransitions.IsTerminal(job.State))
         {
             return false;
         }

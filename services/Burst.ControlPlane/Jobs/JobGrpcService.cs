@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using System.Text;
 using Burst.ControlPlane.Providers;
 using Burst.ControlPlane.Runtime;
@@ -177,7 +178,7 @@ internal sealed class JobGrpcService(
         JobTracing.TagCall(request.JobId);
         JobTracing.LinkCall(JobTracing.ContextOf(job.JobId, await store.GetTraceParentAsync(job.JobId, cancellationToken)));
         using var watcher = metrics.Watching();
-        if (JobStates.IsTerminal(job.State) && request.AfterSequence >= job.LastSequence)
+        if (JobTransitions.IsTerminal(job.State) && request.AfterSequence >= job.LastSequence)
         {
             return;
         }
@@ -199,7 +200,7 @@ internal sealed class JobGrpcService(
                 {
                     await responseStream.WriteAsync(e, cancellationToken);
                     last = e.Sequence;
-                    if (JobStates.IsTerminalEvent(e))
+                    if (JobTransitions.IsTerminalEvent(e))
                     {
                         return;
                     }

@@ -155,6 +155,7 @@ internal sealed class LocalWorkerProvider(IOptions<ControlPlaneOptions> options,
     private async Task StopAdoptedAsync(WorkerRecord worker, int pid, CancellationToken cancellationToken)
     {
         Posix.Signal(pid, Posix.SIGTERM);
+        // A real process gets a real grace period: a fake clock in a test must neither stretch nor skip it.
         var deadline = Stopwatch.StartNew();
         while (Posix.IsRunning(pid, worker.ProcessStart))
         {

@@ -1,149 +1,71 @@
+using System.Diagnostics;
 using Burst.ControlPlane.Agents;
-using Burst.ControlPlane.Store;
-using Burst.Training.Search;
-using Burst.V1;
-using Google.Protobuf.WellKnownTypes;
+using Burst.ControlPlane.Lifecycle;
 
 namespace Burst.ControlPlane.Runtime;
 
-/// <summary>(trial_id, rung): what identifies a trial.</summary>
-internal readonly record struct TrialKey(int TrialId, int Rung)
-{
-    public static TrialKey Of(TrialToRun t) => new(t.TrialId, t.Rung);
-
-    public static TrialKey Of(TrialResult r) => new(r.TrialId, r.Rung);
-
-    public static TrialKey Of(TrialSpec s) => new(s.TrialId, s.Rung);
-}
-
 /// <summary>
-/// The in-memory side of a job that is provisioning, running or cancelling: the last committed Job,
-/// its planner and committed outcomes, and its workers with their live streams. Everything here is
-/// read and changed only while holding <see cref="Gate"/>, and changed only after the store committed.
+/// A job the coordinator holds (PROVISIONING, RUNNING, CANCELLING): its latest snapshot, the Attach
+/// streams bound to its workers, and its trace.
+/// <para>
+/// The locking rule, the only one in the coordinator: one stimulus at a time per job. Everything here
+/// is read or changed only inside <see cref="RunAsync{T}"/>, which lets one piece of work through per
+/// job (a private gate); that work decides (JobCore.Decide), commits, replaces the snapshot, and carries
+/// out the effects before the next stimulus of the job gets in. Provider calls (start, stop, adopt) never
+/// run inside it: they run in the background and come back as stimuli. Jobs never wait for each other.
+/// The coordinator's admission lock (QUEUED jobs) is always taken first, never inside a job's gate.
+/// </para>
 /// </summary>
-internal sealed class ActiveJob
+internal sealed class ActiveJob(JobSnapshot state, ActivityContext trace)
 {
-    private readonly Dictionary<TrialKey, TrialOutcome> _outcomes = [];
-    private readonly List<WorkerSlot> _workers = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, AgentSession> _sessions = new(StringComparer.Ordinal);
 
-    public ActiveJob(Job job, ITrialPlanner planner, IEnumerable<TrialResult> committed, IEnumerable<WorkerRecord> workers, DateTimeOffset now)
-    {
-        Job = job;
-        Planner = planner;
-        foreach (var result in committed)
-        {
-            _outcomes[TrialKey.Of(result)] = SearchMapping.ToOutcome(result);
-        }
-
-        foreach (var record in workers.OrderBy(w => WorkerNumber(w.WorkerId)))
-        {
-            _workers.Add(new WorkerSlot(record, now));
-        }
-
-        NextWorkerNumber = _workers.Count == 0 ? 1 : _workers.Max(w => WorkerNumber(w.Id)) + 1;
-    }
-
-    public SemaphoreSlim Gate { get; } = new(1, 1);
+    /// <summary>The last committed state; replaced only inside <see cref="RunAsync{T}"/>.</summary>
+    public JobSnapshot State { get; set; } = state;
 
     /// <summary>The job's trace (its root span's context, as stored): the parent of everything the control plane does for it.</summary>
-    public System.Diagnostics.ActivityContext Trace { get; init; }
+    public ActivityContext Trace { get; } = trace;
 
-    public string JobId => Job.JobId;
+    public string JobId => State.JobId;
 
-    public Job Job { get; set; }
+    public IReadOnlyCollection<AgentSession> Sessions => _sessions.Values;
 
-    public ITrialPlanner Planner { get; }
-
-    /// <summary>The job reached a terminal state and left the coordinator; nothing may change it any more.</summary>
-    public bool Closed { get; set; }
-
-    public int NextWorkerNumber { get; set; }
-
-    /// <summary>Counts the job's machine time when its provider charges for it; null otherwise.</summary>
-    public CostMeter? Cost { get; set; }
-
-    public IReadOnlyCollection<TrialOutcome> Completed => _outcomes.Values;
-
-    public IReadOnlyList<WorkerSlot> Workers => _workers;
-
-    public bool IsCommitted(TrialKey key) => _outcomes.ContainsKey(key);
-
-    public WorkerSlot? Worker(string workerId) => _workers.Find(w => w.Id == workerId);
-
-    /// <summary>Takes in what a commit wrote.</summary>
-    public void Apply(JobCommit commit, DateTimeOffset now)
+    public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken = default)
     {
-        Job = commit.Job;
-        foreach (var record in commit.Workers)
+        await _gate.WaitAsync(cancellationToken);
+        try
         {
-            if (Worker(record.WorkerId) is { } slot)
-            {
-                slot.Record = record;
-            }
-            else
-            {
-                _workers.Add(new WorkerSlot(record, now));
-            }
+            return await work();
         }
-
-        foreach (var result in commit.Trials)
+        finally
         {
-            _outcomes.TryAdd(TrialKey.Of(result), SearchMapping.ToOutcome(result));
+            _gate.Release();
         }
     }
 
-    /// <summary>Trials a worker holds that are not committed yet.</summary>
-    public List<TrialToRun> Outstanding(WorkerSlot worker) => worker.Record.Assigned.Where(t => !IsCommitted(TrialKey.Of(t))).ToList();
+    public AgentSession? Session(string workerId) => _sessions.GetValueOrDefault(workerId);
 
-    /// <summary>The search's progress if <paramref name="extra"/> were committed too.</summary>
-    public Progress ProgressWith(TrialResult? extra, DateTimeOffset now)
+    /// <summary>Binds a new stream to its worker; returns the one it replaces.</summary>
+    public AgentSession? Bind(AgentSession session)
     {
-        var completed = _outcomes.Values.ToList();
-        if (extra is not null && !IsCommitted(TrialKey.Of(extra)))
-        {
-            completed.Add(SearchMapping.ToOutcome(extra));
-        }
-
-        var progress = new Progress
-        {
-            TrialsDone = completed.Count,
-            TrialsTotal = Math.Max(Planner.EstimatedTotalTrials, completed.Count),
-            Phase = "search",
-            RoundsDone = completed.Sum(o => (long)o.Trial.Rounds * Math.Max(1, o.FoldScores.Count)),
-        };
-        if (completed.Count > 0)
-        {
-            var best = Planner.Best(completed);
-            progress.BestScore = best.MeanScore;
-            progress.BestParams = SearchMapping.ToParamSet(best.Trial.Params);
-            if (Job.StartTime is { } started && now > started.ToDateTimeOffset())
-            {
-                var perTrial = (now - started.ToDateTimeOffset()) / completed.Count;
-                var remaining = Math.Max(0, progress.TrialsTotal - completed.Count);
-                progress.Eta = Duration.FromTimeSpan(perTrial * remaining);
-            }
-        }
-
-        return progress;
+        var previous = Session(session.WorkerId);
+        _sessions[session.WorkerId] = session;
+        return previous;
     }
 
-    private static int WorkerNumber(string workerId) =>
-        workerId.StartsWith("w-", StringComparison.Ordinal) && int.TryParse(workerId.AsSpan(2), out var n) ? n : 0;
-}
+    public void Unbind(string workerId) => _sessions.Remove(workerId);
 
-/// <summary>A worker of an active job: its committed record, its current stream, and when it was last heard.</summary>
-internal sealed class WorkerSlot(WorkerRecord record, DateTimeOffset lastSeen)
-{
-    public string Id => Record.WorkerId;
-
-    public WorkerRecord Record { get; set; } = record;
-
-    public AgentSession? Session { get; set; }
-
-    public DateTimeOffset LastSeen { get; set; } = lastSeen;
-
-    /// <summary>Not lost and not exited: the worker may still attach and holds its trials.</summary>
-    public bool IsLive => Record.State is not (WorkerState.Lost or WorkerState.Exited);
-
-    public bool IsAttached => Session is not null && Record.State == WorkerState.Attached;
+    /// <summary>Puts back the stream a refused Hello displaced.</summary>
+    public void Restore(string workerId, AgentSession? previous)
+    {
+        if (previous is null)
+        {
+            _sessions.Remove(workerId);
+        }
+        else
+        {
+            _sessions[workerId] = previous;
+        }
+    }
 }

@@ -1,154 +1,96 @@
 using Burst.ControlPlane.Agents;
-using Burst.ControlPlane.Store;
+using Burst.ControlPlane.Lifecycle;
+using Burst.ControlPlane.Providers;
 using Burst.V1;
-using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 
 namespace Burst.ControlPlane.Runtime;
 
-/// <summary>The control plane's side of the Attach protocol (PROTOCOL.md).</summary>
+/// <summary>The Attach protocol's stimuli (PROTOCOL.md): Hello, messages, a stream's end; and a provider's word that a worker ended.</summary>
 internal sealed partial class JobCoordinator
 {
     /// <summary>
-    /// Binds an authenticated agent's stream to its worker and queues the first messages: Assignment
-    /// plus the trials it holds or new ones; Shutdown for a terminal job or a lost worker; Cancel for a
-    /// job being cancelled. Throws PERMISSION_DENIED for a worker the job never provisioned.
+    /// Binds an authenticated agent's stream to its worker and lets the core answer Hello (Assignment
+    /// and trials, Shutdown, or Cancel). A refusal (a worker the job never provisioned) is returned for
+    /// the API layer to turn into a status.
     /// </summary>
-    public async Task AttachAsync(AgentSession session, Hello hello, CancellationToken cancellationToken)
+    public async Task<Refusal?> AttachAsync(AgentSession session, Hello hello, CancellationToken cancellationToken)
     {
         if (!_active.TryGetValue(session.JobId, out var active))
         {
-            var job = await store.GetJobAsync(session.JobId, cancellationToken)
-                ?? throw new RpcException(new Status(StatusCode.NotFound, $"job {session.JobId} does not exist."));
-            if (JobStates.IsTerminal(job.State))
+            var job = await store.GetJobAsync(session.JobId, cancellationToken);
+            if (job is not null && JobTransitions.IsTerminal(job.State))
             {
-                SayGoodbye(session, job);
-                return;
+                session.Send(new ControlMessage { Shutdown = new Shutdown { Reason = $"job {job.JobId} is {job.State}." } });
+                session.Close();
+                return null;
             }
 
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"worker {session.WorkerId} was not provisioned for job {session.JobId}."));
+            return new Refusal(RefusalKind.NotProvisioned, $"worker {session.WorkerId} was not provisioned for job {session.JobId}.");
         }
 
-        await active.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (active.Closed)
+        return await active.RunAsync(
+            async () =>
             {
-                SayGoodbye(session, active.Job);
-                return;
-            }
-
-            var worker = active.Worker(session.WorkerId)
-                ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"worker {session.WorkerId} was not provisioned for job {session.JobId}."));
-            if (!worker.IsLive)
-            {
-                session.Send(new ControlMessage { Shutdown = new Shutdown { Reason = $"worker {worker.Id} was declared lost; a replacement runs its trials." } });
-                session.Close();
-                return;
-            }
-
-            var now = time.GetUtcNow();
-            var previousSession = worker.Session;
-            worker.Session = session;
-            worker.LastSeen = now;
-            previousSession?.Close();
-
-            if (active.Job.State == JobState.Cancelling)
-            {
-                session.Send(new ControlMessage { Cancel = new Cancel { Reason = "the job is being cancelled" } });
-                session.Close();
-                worker.Session = null;
-                return;
-            }
-
-            var next = active.Job.Clone();
-            var commit = new JobCommit(next);
-            commit.Workers.Add(worker.Record with { State = WorkerState.Attached });
-            var from = string.IsNullOrEmpty(hello.Hostname) ? "" : $" from {hello.Hostname}";
-            var version = string.IsNullOrEmpty(hello.AgentVersion) ? "" : $", agent {hello.AgentVersion}";
-            commit.Events.Add(JobEvents.Worker(now, worker.Id, WorkerState.Attached, worker.Record.Instance, $"attached{from}{version}"));
-            if (next.State == JobState.Provisioning)
-            {
-                next.State = JobState.Running;
-                commit.Events.Add(JobEvents.StateChanged(now, JobState.Provisioning, JobState.Running, $"worker {worker.Id} attached"));
-            }
-
-            await CommitAsync(active, commit);
-            logger.WorkerAttached(active.JobId, worker.Id, session.Id, worker.Record.LastReportSequence);
-
-            session.Send(new ControlMessage
-            {
-                Assignment = new Assignment
+                var previous = active.Bind(session);
+                var applied = await DecideAndCommitAsync(active, new WorkerAttached(session.WorkerId, hello));
+                if (applied.Decision.Refusal is { } refusal)
                 {
-                    JobId = active.JobId,
-                    WorkerId = worker.Id,
-                    Spec = active.Job.Spec,
-                    LastCommittedSequence = worker.Record.LastReportSequence,
-                    TotalTrials = active.Planner.CandidateCount,
-                    HeartbeatDeadline = Timestamp.FromDateTimeOffset(now + Options.HeartbeatTimeout),
-                    HeartbeatIntervalSeconds = (int)Math.Max(1, Math.Ceiling(Options.HeartbeatInterval.TotalSeconds)),
-                },
-            });
+                    active.Restore(session.WorkerId, previous);
+                    return refusal;
+                }
 
-            // Work handed out before a reconnect stays with the worker: send it again (the agent skips what it already has).
-            var outstanding = active.Outstanding(worker);
-            if (outstanding.Count > 0)
-            {
-                session.Send(new ControlMessage { RunTrials = new RunTrials { Trials = { outstanding } } });
-            }
+                if (previous is not null && !ReferenceEquals(previous, session))
+                {
+                    previous.Close();
+                }
 
-            if (worker.Record.Refit && active.Planner.IsFinished(active.Completed))
-            {
-                session.Send(new ControlMessage { Refit = RefitMessage(active) });
-            }
+                if (active.Session(session.WorkerId) == session && active.State.Worker(session.WorkerId) is { } worker)
+                {
+                    logger.WorkerAttached(active.JobId, worker.Id, session.Id, worker.Record.LastReportSequence);
+                }
 
-            await DispatchAsync(active);
-        }
-        finally
-        {
-            active.Gate.Release();
-        }
+                return null;
+            },
+            cancellationToken);
     }
 
-    /// <summary>Handles one message after Hello: a heartbeat or a report (committed, then acked).</summary>
-    public async Task OnMessageAsync(AgentSession session, AgentMessage message, CancellationToken cancellationToken)
+    /// <summary>Handles one message after Hello: a heartbeat or a report (committed, then acked). A refusal ends the stream with INVALID_ARGUMENT.</summary>
+    public async Task<Refusal?> OnMessageAsync(AgentSession session, AgentMessage message, CancellationToken cancellationToken)
     {
         if (message.KindCase is AgentMessage.KindOneofCase.Hello or AgentMessage.KindOneofCase.None)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "after Hello an agent sends only Report and Heartbeat messages."));
+            return new Refusal(RefusalKind.BadReport, "after Hello an agent sends only Report and Heartbeat messages.");
         }
 
         if (!_active.TryGetValue(session.JobId, out var active))
         {
             // The job ended while this stream was open; its goodbye is on the way.
-            return;
+            return null;
         }
 
-        await active.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            var worker = active.Worker(session.WorkerId);
-            if (active.Closed || worker is null)
+        Stimulus stimulus = message.KindCase == AgentMessage.KindOneofCase.Report
+            ? new ReportReceived(session.WorkerId, message.Report)
+            : new HeartbeatReceived(session.WorkerId);
+        return await active.RunAsync(
+            async () =>
             {
-                return;
-            }
+                var applied = await DecideAndCommitAsync(active, stimulus);
+                if (message.Report?.Trial is { } trial && applied.Decision.Refusal is null && applied.Decision.Commit is { Trials.Count: 0 }
+                    && active.State.Worker(session.WorkerId) is { IsLive: true })
+                {
+                    if (active.State.IsCommitted(new TrialKey(trial.TrialId, trial.Rung)))
+                    {
+                        logger.DuplicateTrial(active.JobId, session.WorkerId, trial.TrialId, trial.Rung);
+                    }
+                    else
+                    {
+                        logger.UnknownTrial(active.JobId, session.WorkerId, trial.TrialId, trial.Rung);
+                    }
+                }
 
-            if (!worker.IsLive)
-            {
-                // Lost: nothing it says counts any more, and it was told to shut down.
-                return;
-            }
-
-            worker.LastSeen = time.GetUtcNow();
-            if (message.KindCase == AgentMessage.KindOneofCase.Report)
-            {
-                await HandleReportAsync(active, worker, session, message.Report);
-            }
-        }
-        finally
-        {
-            active.Gate.Release();
-        }
+                return applied.Decision.Refusal;
+            },
+            cancellationToken);
     }
 
     /// <summary>The stream ended. The worker keeps its trials and may reattach; only the heartbeat timeout makes it lost.</summary>
@@ -159,246 +101,30 @@ internal sealed partial class JobCoordinator
             return;
         }
 
-        await active.Gate.WaitAsync();
-        try
+        await active.RunAsync(async () =>
         {
-            var worker = active.Worker(session.WorkerId);
-            if (active.Closed || worker is null || !ReferenceEquals(worker.Session, session))
+            if (!ReferenceEquals(active.Session(session.WorkerId), session))
             {
-                return;
+                return false;
             }
 
-            worker.Session = null;
-            logger.WorkerDetached(active.JobId, worker.Id, session.Id);
-            if (worker.Record.State == WorkerState.Attached && !_stopping.IsCancellationRequested)
+            active.Unbind(session.WorkerId);
+            logger.WorkerDetached(active.JobId, session.WorkerId, session.Id);
+            if (!_stopping.IsCancellationRequested)
             {
-                var commit = new JobCommit(active.Job.Clone());
-                commit.Workers.Add(worker.Record with { State = WorkerState.Detached });
-                commit.Events.Add(JobEvents.Worker(time.GetUtcNow(), worker.Id, WorkerState.Detached, worker.Record.Instance, "the stream ended; waiting for the agent to reattach"));
-                await CommitAsync(active, commit);
+                await ApplyAsync(active, new WorkerDetached(session.WorkerId));
             }
-        }
-        finally
-        {
-            active.Gate.Release();
-        }
+
+            return true;
+        });
     }
 
-    private async Task HandleReportAsync(ActiveJob active, WorkerSlot worker, AgentSession session, Report report)
+    /// <summary>A provider saw a worker end. Before the job is terminal that makes the worker lost (EXITED while cancelling).</summary>
+    public async Task OnWorkerExitedAsync(WorkerExit exit, CancellationToken cancellationToken)
     {
-        if (report.Sequence <= 0)
+        if (_active.TryGetValue(exit.JobId, out var active))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"report sequences start at 1, got {report.Sequence}."));
-        }
-
-        if (report.Sequence <= worker.Record.LastReportSequence)
-        {
-            // Seen before (re-sent after a reconnect): already committed, so only the ack is repeated.
-            session.Send(Ack(worker.Record.LastReportSequence));
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        var next = active.Job.Clone();
-        var commit = new JobCommit(next);
-        var record = worker.Record with { LastReportSequence = report.Sequence };
-        var dispatch = false;
-        ControlMessage? farewell = null;
-        switch (report.KindCase)
-        {
-            case Report.KindOneofCase.Trial:
-                var trial = report.Trial.Clone();
-                trial.WorkerId = worker.Id;
-                var key = TrialKey.Of(trial);
-                record = record with { Assigned = record.Assigned.Where(t => TrialKey.Of(t) != key).ToArray() };
-                if (active.IsCommitted(key))
-                {
-                    logger.DuplicateTrial(active.JobId, worker.Id, trial.TrialId, trial.Rung);
-                }
-                else if (trial.TrialId < 0 || trial.TrialId >= active.Planner.CandidateCount || trial.Rung < 0)
-                {
-                    logger.UnknownTrial(active.JobId, worker.Id, trial.TrialId, trial.Rung);
-                }
-                else
-                {
-                    commit.Trials.Add(trial);
-                    commit.Events.Add(JobEvents.Trial(now, trial));
-                    next.Progress = active.ProgressWith(trial, now);
-                    commit.Events.Add(JobEvents.Progress(now, next.Progress));
-                }
-
-                dispatch = true;
-                break;
-
-            case Report.KindOneofCase.Progress:
-                var progress = next.Progress?.Clone() ?? new Progress();
-                progress.MergeFrom(report.Progress);
-                next.Progress = progress;
-                commit.Events.Add(JobEvents.Progress(now, progress));
-                break;
-
-            case Report.KindOneofCase.Log:
-                var line = report.Log.Clone();
-                line.WorkerId = worker.Id;
-                commit.Events.Add(JobEvents.Log(now, line));
-                break;
-
-            case Report.KindOneofCase.Failure when next.State is JobState.Provisioning or JobState.Running:
-                var previous = next.State;
-                next.State = JobState.Failed;
-                next.EndTime = Timestamp.FromDateTimeOffset(now);
-                next.Error = new JobError
-                {
-                    Reason = string.IsNullOrEmpty(report.Failure.Reason) ? "AGENT_FAILURE" : report.Failure.Reason,
-                    Message = $"worker {worker.Id}: {report.Failure.Message}",
-                };
-                AddCost(active, commit, now);
-                commit.Events.Add(JobEvents.StateChanged(now, previous, JobState.Failed, next.Error.Reason, next.Error));
-                farewell = new ControlMessage { Shutdown = new Shutdown { Reason = $"the job failed: {next.Error.Message}" } };
-                break;
-
-            case Report.KindOneofCase.Result when next.State == JobState.Running:
-                var result = report.Result.Clone();
-                next.Result = result;
-                next.State = JobState.Succeeded;
-                next.EndTime = Timestamp.FromDateTimeOffset(now);
-                if (next.Progress is { } done)
-                {
-                    done.Phase = "done";
-                    done.Eta = null;
-                }
-
-                AddCost(active, commit, now);
-                commit.Events.Add(JobEvents.Result(now, result));
-                commit.Events.Add(JobEvents.StateChanged(now, JobState.Running, JobState.Succeeded, $"worker {worker.Id} reported the result"));
-                farewell = new ControlMessage { Shutdown = new Shutdown { Reason = "the job succeeded" } };
-                break;
-
-            case Report.KindOneofCase.Idle:
-                dispatch = true;
-                break;
-
-            case Report.KindOneofCase.Failure:
-            case Report.KindOneofCase.Result:
-                // A failure or result while the job is being cancelled changes nothing: the cancel wins.
-                break;
-
-            default:
-                throw new RpcException(new Status(StatusCode.InvalidArgument, $"report {report.Sequence} carries no kind."));
-        }
-
-        commit.Workers.Add(record);
-        await CommitAsync(active, commit);
-        session.Send(Ack(report.Sequence));
-
-        if (farewell is not null)
-        {
-            Close(active, farewell, stopWorkers: true);
-        }
-        else if (dispatch)
-        {
-            await DispatchAsync(active);
+            await active.RunAsync(() => ApplyAsync(active, new WorkerExited(exit.WorkerId, exit.Description)), cancellationToken);
         }
     }
-
-    /// <summary>
-    /// Under the job's gate: hands pending trials nobody holds to attached workers that have none, an
-    /// even share each (counting workers still to attach), or, once the search is finished, asks one
-    /// worker to refit. The hand-out is committed before it is sent.
-    /// </summary>
-    private async Task DispatchAsync(ActiveJob active)
-    {
-        if (active.Closed || active.Job.State != JobState.Running)
-        {
-            return;
-        }
-
-        if (active.Planner.IsFinished(active.Completed))
-        {
-            if (active.Workers.Any(w => w.IsLive && w.Record.Refit))
-            {
-                return;
-            }
-
-            var refitter = active.Workers.FirstOrDefault(w => w.IsAttached);
-            if (refitter is null)
-            {
-                return;
-            }
-
-            var refitCommit = new JobCommit(active.Job.Clone());
-            refitCommit.Workers.Add(refitter.Record with { Refit = true });
-            await CommitAsync(active, refitCommit);
-            refitter.Session!.Send(new ControlMessage { Refit = RefitMessage(active) });
-            logger.RefitSent(active.JobId, refitter.Id);
-            return;
-        }
-
-        var held = active.Workers.Where(w => w.IsLive).SelectMany(w => w.Record.Assigned).Select(TrialKey.Of).ToHashSet();
-        var free = new Queue<TrialToRun>(active.Planner.Pending(active.Completed)
-            .Where(t => !held.Contains(TrialKey.Of(t)))
-            .Select(SearchMapping.ToTrialToRun));
-        if (free.Count == 0)
-        {
-            return;
-        }
-
-        var withoutWork = active.Workers.Where(w => w.IsLive && active.Outstanding(w).Count == 0).ToList();
-        var takers = withoutWork.Where(w => w.IsAttached).ToList();
-        var sharers = withoutWork.Count;
-        var commit = new JobCommit(active.Job.Clone());
-        var batches = new List<(WorkerSlot Worker, List<TrialToRun> Trials)>();
-        foreach (var worker in takers)
-        {
-            if (free.Count == 0)
-            {
-                break;
-            }
-
-            var share = (free.Count + sharers - 1) / sharers;
-            sharers--;
-            var batch = new List<TrialToRun>(share);
-            while (batch.Count < share && free.Count > 0)
-            {
-                batch.Add(free.Dequeue());
-            }
-
-            commit.Workers.Add(worker.Record with { Assigned = [.. active.Outstanding(worker), .. batch] });
-            batches.Add((worker, batch));
-        }
-
-        if (batches.Count == 0)
-        {
-            return;
-        }
-
-        await CommitAsync(active, commit);
-        foreach (var (worker, batch) in batches)
-        {
-            worker.Session!.Send(new ControlMessage { RunTrials = new RunTrials { Trials = { batch } } });
-            logger.TrialsAssigned(active.JobId, worker.Id, batch.Count);
-        }
-    }
-
-    private Refit RefitMessage(ActiveJob active)
-    {
-        var completed = active.Completed;
-        var best = active.Planner.Best(completed);
-        return new Refit
-        {
-            Best = SearchMapping.ToTrialToRun(best.Trial),
-            CvBest = best.MeanScore,
-            Trials = completed.Count,
-            Fits = completed.Sum(o => o.FoldScores.Count),
-            ModelUri = active.Job.Spec.Output.ModelUri,
-        };
-    }
-
-    private static void SayGoodbye(AgentSession session, Job job)
-    {
-        session.Send(new ControlMessage { Shutdown = new Shutdown { Reason = $"job {job.JobId} is {job.State}." } });
-        session.Close();
-    }
-
-    private static ControlMessage Ack(long sequence) => new() { Ack = new Ack { Sequence = sequence } };
 }

@@ -1,19 +1,19 @@
 using System.Collections.Concurrent;
+using Burst.ControlPlane.Lifecycle;
 using Burst.ControlPlane.Providers;
 using Burst.ControlPlane.Store;
 using Burst.ControlPlane.Telemetry;
 using Burst.ControlPlane.Watch;
 using Burst.V1;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 
 namespace Burst.ControlPlane.Runtime;
 
 /// <summary>
-/// Runs jobs from the scheduler's pick to their terminal state: provisions workers, talks to their
-/// agents (JobCoordinator.Agents.cs), replaces lost workers (JobCoordinator.Workers.cs), cancels, and
-/// recovers after a restart. Each job's changes happen under its own gate, and in-memory state follows
-/// the store: commit first, then apply, notify watchers and message agents.
+/// The shell around the lifecycle core (Lifecycle/JobCore): turns what happens (the scheduler's pick,
+/// Hello, reports, a stream's end, a provider's exit, the liveness tick, a cancel, a restart) into
+/// stimuli, lets the core decide, commits the decision, and carries out its effects: messages to
+/// agents, provider calls, watchers woken. The locking rule is on <see cref="ActiveJob"/>.
 /// </summary>
 internal sealed partial class JobCoordinator(
     IJobStore store,
@@ -41,12 +41,14 @@ internal sealed partial class JobCoordinator(
 
     private ControlPlaneOptions Options => options.Value;
 
+    private LifecycleOptions Limits => new(Options.HeartbeatTimeout, Options.HeartbeatInterval, Options.CostEventInterval);
+
     /// <summary>Loads the jobs a previous run left active and adopts their workers (PROTOCOL.md, "Restart").</summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var jobs = await store.ListJobsInStatesAsync(JobStates.Active, int.MaxValue, cancellationToken);
+            var jobs = await store.ListJobsInStatesAsync(JobTransitions.Active, int.MaxValue, cancellationToken);
             foreach (var job in jobs)
             {
                 await RecoverJobAsync(job, cancellationToken);
@@ -64,8 +66,6 @@ internal sealed partial class JobCoordinator(
     /// <summary>Takes a QUEUED job: commits PROVISIONING with its workers and tokens, then starts the workers. False when it was no longer queued.</summary>
     public async Task<bool> StartJobAsync(string jobId, CancellationToken cancellationToken)
     {
-        ActiveJob active;
-        List<PendingLaunch> launches;
         await _admission.WaitAsync(cancellationToken);
         try
         {
@@ -75,53 +75,31 @@ internal sealed partial class JobCoordinator(
                 return false;
             }
 
-            var now = time.GetUtcNow();
-            if (providers.Find(job.Spec.Resources.Provider) is not { } provider)
-            {
-                await FailQueuedAsync(job, "PROVIDER_UNAVAILABLE", $"the {job.Spec.Resources.Provider} provider is not configured on this control plane.", now);
-                return true;
-            }
-
-            Training.Search.ITrialPlanner planner;
-            try
-            {
-                planner = SearchMapping.CreatePlanner(job.Spec);
-            }
-            catch (ArgumentException e)
-            {
-                await FailQueuedAsync(job, "INVALID_SPEC", e.Message, now);
-                return true;
-            }
-
-            active = new ActiveJob(job, planner, [], [], now)
-            {
-                Trace = JobTracing.ContextOf(jobId, await store.GetTraceParentAsync(jobId, cancellationToken)),
-                Cost = CostMeter.For(provider.HourlyPriceUsd(job.Spec), job),
-            };
+            var provider = providers.Find(job.Spec.Resources.Provider);
+            var (planner, specError) = PlannerFor(job);
+            var active = new ActiveJob(
+                JobSnapshot.Of(job, null, Limits, [], [], null, time.GetUtcNow()),
+                JobTracing.ContextOf(jobId, await store.GetTraceParentAsync(jobId, cancellationToken)));
             using var schedule = JobTracing.Start("burst.job.schedule", active.Trace, jobId, JobTracing.Tag(TelemetryTags.Provider, job.Spec.Resources.Provider));
-            var next = job.Clone();
-            next.State = JobState.Provisioning;
-            next.StartTime = Timestamp.FromDateTimeOffset(now);
-            var commit = new JobCommit(next);
-            commit.Events.Add(JobEvents.StateChanged(now, JobState.Queued, JobState.Provisioning, "scheduled"));
-            launches = [];
-            for (var i = 0; i < Math.Max(1, job.Spec.Search.Workers); i++)
+            var scheduled = new Scheduled(provider is not null, planner, specError, provider?.HourlyPriceUsd(job.Spec) ?? 0);
+            var launches = await ApplyAsync(active, scheduled, schedule.Span?.Context ?? active.Trace);
+            if (active.State.Job.State == JobState.Provisioning)
             {
-                // The workers' provisioning hangs under the scheduling that asked for them.
-                launches.Add(NewWorker(active, commit, "provisioning", now) with { Parent = schedule.Span?.Context ?? active.Trace });
+                _active[jobId] = active;
+                logger.JobScheduled(jobId, launches.Count, job.Spec.Resources.Provider);
+                LaunchLater(active, launches);
+            }
+            else
+            {
+                logger.JobFinished(jobId, active.State.Job.State, active.State.Job.Error?.Message ?? "");
             }
 
-            await CommitAsync(active, commit);
-            _active[jobId] = active;
+            return true;
         }
         finally
         {
             _admission.Release();
         }
-
-        logger.JobScheduled(jobId, launches.Count, active.Job.Spec.Resources.Provider);
-        LaunchLater(active, launches);
-        return true;
     }
 
     /// <summary>
@@ -131,7 +109,6 @@ internal sealed partial class JobCoordinator(
     /// </summary>
     public async Task<Job?> CancelAsync(string jobId, string reason, CancellationToken cancellationToken)
     {
-        reason = string.IsNullOrWhiteSpace(reason) ? "cancelled by request" : reason;
         if (!_active.TryGetValue(jobId, out var active))
         {
             await _admission.WaitAsync(cancellationToken);
@@ -145,16 +122,10 @@ internal sealed partial class JobCoordinator(
                         return job;
                     }
 
-                    var now = time.GetUtcNow();
-                    var next = job.Clone();
-                    next.State = JobState.Cancelled;
-                    next.EndTime = Timestamp.FromDateTimeOffset(now);
-                    var commit = new JobCommit(next);
-                    commit.Events.Add(JobEvents.StateChanged(now, JobState.Queued, JobState.Cancelled, reason));
-                    await store.CommitAsync(commit, CancellationToken.None);
-                    hub.Notify(jobId);
-                    logger.JobFinished(jobId, JobState.Cancelled, reason);
-                    return next.Clone();
+                    var queued = new ActiveJob(JobSnapshot.Of(job, null, Limits, [], [], null, time.GetUtcNow()), default);
+                    await ApplyAsync(queued, new CancelRequested(reason));
+                    logger.JobFinished(jobId, queued.State.Job.State, queued.State.Job.Error?.Message ?? "");
+                    return queued.State.Job.Clone();
                 }
             }
             finally
@@ -163,78 +134,21 @@ internal sealed partial class JobCoordinator(
             }
         }
 
-        await active.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (active.Closed)
+        return await active.RunAsync(
+            async () =>
             {
-                return await store.GetJobAsync(jobId, cancellationToken);
-            }
-
-            if (active.Job.State != JobState.Cancelling)
-            {
-                await BeginCancelAsync(active, reason);
-            }
-
-            return active.Job.Clone();
-        }
-        finally
-        {
-            active.Gate.Release();
-        }
+                await ApplyAsync(active, new CancelRequested(reason));
+                return active.State.Job.Clone();
+            },
+            cancellationToken);
     }
 
-    /// <summary>
-    /// The monitor's tick: fails jobs past their max_runtime and declares workers lost that have been
-    /// silent longer than the heartbeat timeout.
-    /// </summary>
+    /// <summary>The monitor's tick: max_runtime, max_cost_usd, cost events and heartbeat deadlines, all decided from the clock's now.</summary>
     public async Task CheckLivenessAsync(CancellationToken cancellationToken)
     {
         foreach (var active in _active.Values)
         {
-            await active.Gate.WaitAsync(cancellationToken);
-            try
-            {
-                if (active.Closed || active.Job.State is not (JobState.Provisioning or JobState.Running))
-                {
-                    continue;
-                }
-
-                var now = time.GetUtcNow();
-                var job = active.Job;
-                if (job.Spec.Limits.MaxRuntime is { } maxRuntime && maxRuntime.ToTimeSpan() > TimeSpan.Zero
-                    && job.StartTime is { } started && now - started.ToDateTimeOffset() > maxRuntime.ToTimeSpan())
-                {
-                    await FailAsync(
-                        active,
-                        "DEADLINE_EXCEEDED",
-                        $"the job ran longer than its limits.max_runtime of {maxRuntime.ToTimeSpan()}.",
-                        new ControlMessage { Cancel = new Cancel { Reason = "the job exceeded limits.max_runtime" } });
-                    continue;
-                }
-
-                if (await CheckCostAsync(active, now))
-                {
-                    continue;
-                }
-
-                foreach (var worker in active.Workers.ToList())
-                {
-                    if (active.Closed)
-                    {
-                        break;
-                    }
-
-                    if (worker.IsLive && now - worker.LastSeen > Options.HeartbeatTimeout)
-                    {
-                        await DeclareLostAsync(active, worker, $"no message from it for longer than the heartbeat timeout ({Options.HeartbeatTimeout.TotalSeconds:0.###} s)");
-                    }
-                }
-            }
-            finally
-            {
-                active.Gate.Release();
-            }
+            await active.RunAsync(() => ApplyAsync(active, new ClockTick()), cancellationToken);
         }
     }
 
@@ -245,23 +159,23 @@ internal sealed partial class JobCoordinator(
         var stops = new List<Task>();
         foreach (var active in _active.Values)
         {
-            await active.Gate.WaitAsync(cancellationToken);
-            try
-            {
-                foreach (var worker in active.Workers)
+            await active.RunAsync(
+                () =>
                 {
-                    worker.Session?.Abort(new OperationCanceledException("the control plane is shutting down"));
-                    worker.Session = null;
-                    if (Options.StopWorkersOnShutdown && worker.IsLive && providers.Find(active.Job.Spec.Resources.Provider) is { } provider)
+                    foreach (var session in active.Sessions.ToList())
                     {
-                        stops.Add(provider.StopAsync(worker.Record, cancellationToken));
+                        session.Abort(new OperationCanceledException("the control plane is shutting down"));
+                        active.Unbind(session.WorkerId);
                     }
-                }
-            }
-            finally
-            {
-                active.Gate.Release();
-            }
+
+                    if (Options.StopWorkersOnShutdown && providers.Find(active.State.Job.Spec.Resources.Provider) is { } provider)
+                    {
+                        stops.AddRange(active.State.Workers.Where(w => w.IsLive).Select(w => provider.StopAsync(w.Record, cancellationToken)));
+                    }
+
+                    return Task.FromResult(true);
+                },
+                cancellationToken);
         }
 
         await Task.WhenAll(stops);
@@ -271,229 +185,45 @@ internal sealed partial class JobCoordinator(
     private async Task RecoverJobAsync(Job job, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        Training.Search.ITrialPlanner planner;
-        try
-        {
-            planner = SearchMapping.CreatePlanner(job.Spec);
-        }
-        catch (ArgumentException e)
-        {
-            var failed = job.Clone();
-            failed.State = JobState.Failed;
-            failed.EndTime = Timestamp.FromDateTimeOffset(now);
-            failed.Error = new JobError { Reason = "INVALID_SPEC", Message = e.Message };
-            var commit = new JobCommit(failed);
-            commit.Events.Add(JobEvents.StateChanged(now, job.State, JobState.Failed, "INVALID_SPEC", failed.Error));
-            await store.CommitAsync(commit, cancellationToken);
-            hub.Notify(job.JobId);
-            return;
-        }
-
+        var (planner, specError) = PlannerFor(job);
         var provider = providers.Find(job.Spec.Resources.Provider);
-        var active = new ActiveJob(
+        var snapshot = JobSnapshot.Of(
             job,
             planner,
+            Limits,
             await store.GetTrialResultsAsync(job.JobId, cancellationToken),
             await store.GetWorkersAsync(job.JobId, cancellationToken),
-            now)
-        {
-            Trace = JobTracing.ContextOf(job.JobId, await store.GetTraceParentAsync(job.JobId, cancellationToken)),
-            Cost = provider is null ? null : CostMeter.For(provider.HourlyPriceUsd(job.Spec), job),
-        };
+            provider is null ? null : CostLedger.For(provider.HourlyPriceUsd(job.Spec), job),
+            now);
+        var active = new ActiveJob(snapshot, JobTracing.ContextOf(job.JobId, await store.GetTraceParentAsync(job.JobId, cancellationToken)));
 
-        // Machine time between the last cost event and this start is not known: counting resumes now.
-        foreach (var worker in active.Workers.Where(w => w.IsLive))
+        // Adoption asks the provider (I/O), so it happens before the job takes stimuli; agents wait for Ready meanwhile.
+        var gone = new HashSet<string>(StringComparer.Ordinal);
+        if (job.State != JobState.Cancelling && specError is null && provider is not null)
         {
-            active.Cost?.Start(worker.Id, now);
-        }
-
-        _active[job.JobId] = active;
-        logger.JobRecovered(job.JobId, job.State, active.Completed.Count, active.Workers.Count(w => w.IsLive));
-
-        if (job.State == JobState.Cancelling)
-        {
-            FinishCancelLater(active);
-            return;
-        }
-
-        await active.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            foreach (var worker in active.Workers.Where(w => w.IsLive).ToList())
+            foreach (var worker in snapshot.Workers.Where(w => w.IsLive))
             {
-                var liveness = provider is null ? WorkerLiveness.Unknown : await provider.AdoptAsync(worker.Record, cancellationToken);
-                if (liveness == WorkerLiveness.Gone && !active.Closed)
+                if (await provider.AdoptAsync(worker.Record, cancellationToken) == WorkerLiveness.Gone)
                 {
-                    await DeclareLostAsync(active, worker, "its process is gone after a control-plane restart");
+                    gone.Add(worker.Id);
                 }
             }
         }
-        finally
-        {
-            active.Gate.Release();
-        }
+
+        _active[job.JobId] = active;
+        logger.JobRecovered(job.JobId, job.State, snapshot.Completed.Count, snapshot.Workers.Count(w => w.IsLive));
+        await active.RunAsync(() => ApplyAsync(active, new Recover(gone, specError)), cancellationToken);
     }
 
-    /// <summary>Under the job's gate: CANCELLING, Cancel down every stream, then stop the workers in the background.</summary>
-    private async Task BeginCancelAsync(ActiveJob active, string reason)
+    private static (Training.Search.ITrialPlanner? Planner, string? Error) PlannerFor(Job job)
     {
-        var now = time.GetUtcNow();
-        var next = active.Job.Clone();
-        var previous = next.State;
-        next.State = JobState.Cancelling;
-        var commit = new JobCommit(next);
-        commit.Events.Add(JobEvents.StateChanged(now, previous, JobState.Cancelling, reason));
-        await CommitAsync(active, commit);
-        logger.JobCancelling(active.JobId, reason);
-        foreach (var worker in active.Workers)
-        {
-            if (worker.Session is { } session)
-            {
-                session.Send(new ControlMessage { Cancel = new Cancel { Reason = reason } });
-                session.Close();
-                worker.Session = null;
-            }
-        }
-
-        FinishCancelLater(active);
-    }
-
-    private void FinishCancelLater(ActiveJob active) => background.Run($"finish cancelling {active.JobId}", async () =>
-    {
-        await StopWorkersAsync(active);
-        await active.Gate.WaitAsync();
         try
         {
-            if (active.Closed || active.Job.State != JobState.Cancelling)
-            {
-                return;
-            }
-
-            var now = time.GetUtcNow();
-            var next = active.Job.Clone();
-            next.State = JobState.Cancelled;
-            next.EndTime = Timestamp.FromDateTimeOffset(now);
-            var commit = new JobCommit(next);
-            foreach (var worker in active.Workers.Where(w => w.IsLive))
-            {
-                commit.Workers.Add(worker.Record with { State = WorkerState.Exited, Assigned = [], Refit = false });
-                commit.Events.Add(JobEvents.Worker(now, worker.Id, WorkerState.Exited, worker.Record.Instance, "stopped: the job was cancelled"));
-            }
-
-            AddCost(active, commit, now);
-            commit.Events.Add(JobEvents.StateChanged(now, JobState.Cancelling, JobState.Cancelled, "the workers were stopped"));
-            await CommitAsync(active, commit);
-            Close(active, new ControlMessage { Cancel = new Cancel { Reason = "the job was cancelled" } }, stopWorkers: false);
+            return (SearchMapping.CreatePlanner(job.Spec), null);
         }
-        finally
+        catch (ArgumentException e)
         {
-            active.Gate.Release();
-        }
-    });
-
-    /// <summary>Under the job's gate: FAILED with a reason, then the agents are told and the workers stopped.</summary>
-    private async Task FailAsync(ActiveJob active, string reason, string message, ControlMessage farewell)
-    {
-        var now = time.GetUtcNow();
-        var next = active.Job.Clone();
-        var previous = next.State;
-        next.State = JobState.Failed;
-        next.EndTime = Timestamp.FromDateTimeOffset(now);
-        next.Error = new JobError { Reason = reason, Message = message };
-        var commit = new JobCommit(next);
-        AddCost(active, commit, now);
-        commit.Events.Add(JobEvents.StateChanged(now, previous, JobState.Failed, reason, next.Error));
-        await CommitAsync(active, commit);
-        Close(active, farewell, stopWorkers: true);
-    }
-
-    private async Task FailQueuedAsync(Job job, string reason, string message, DateTimeOffset now)
-    {
-        var next = job.Clone();
-        next.State = JobState.Failed;
-        next.EndTime = Timestamp.FromDateTimeOffset(now);
-        next.Error = new JobError { Reason = reason, Message = message };
-        var commit = new JobCommit(next);
-        commit.Events.Add(JobEvents.StateChanged(now, JobState.Queued, JobState.Failed, reason, next.Error));
-        await store.CommitAsync(commit, CancellationToken.None);
-        hub.Notify(job.JobId);
-        logger.JobFinished(job.JobId, JobState.Failed, message);
-    }
-
-    /// <summary>
-    /// Under the job's gate, after its terminal commit: the job leaves the coordinator, every stream
-    /// gets <paramref name="farewell"/> and ends, and (unless that is already done) the workers are stopped.
-    /// </summary>
-    private void Close(ActiveJob active, ControlMessage farewell, bool stopWorkers)
-    {
-        active.Closed = true;
-        _active.TryRemove(new KeyValuePair<string, ActiveJob>(active.JobId, active));
-        foreach (var worker in active.Workers)
-        {
-            if (worker.Session is { } session)
-            {
-                session.Send(farewell);
-                session.Close();
-                worker.Session = null;
-            }
-        }
-
-        using (var end = JobTracing.Start("burst.job.end", active.Trace, active.JobId, JobTracing.State(active.Job.State)))
-        {
-            if (active.Job.Error is { } error)
-            {
-                end.Span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, $"{error.Reason}: {error.Message}");
-            }
-
-            logger.JobFinished(active.JobId, active.Job.State, active.Job.Error?.Message ?? "");
-        }
-
-        if (stopWorkers)
-        {
-            background.Run($"stop the workers of {active.JobId}", () => StopWorkersAsync(active));
-        }
-
-        queue.Notify();
-    }
-
-    /// <summary>Stops every worker of the job that may still run; waits until they are gone.</summary>
-    private async Task StopWorkersAsync(ActiveJob active)
-    {
-        List<WorkerRecord> workers;
-        await active.Gate.WaitAsync();
-        try
-        {
-            workers = active.Workers.Where(w => w.Record.State != WorkerState.Exited).Select(w => w.Record).ToList();
-        }
-        finally
-        {
-            active.Gate.Release();
-        }
-
-        if (providers.Find(active.Job.Spec.Resources.Provider) is { } provider)
-        {
-            await Task.WhenAll(workers.Select(async w =>
-            {
-                await provider.StopAsync(w, CancellationToken.None);
-                active.Cost?.Stop(w.WorkerId, time.GetUtcNow());
-            }));
-        }
-
-        if (active.Closed)
-        {
-            await SettleCostAsync(active);
-        }
-    }
-
-    /// <summary>Commits, then applies the commit to the in-memory job and wakes its watchers.</summary>
-    private async Task CommitAsync(ActiveJob active, JobCommit commit)
-    {
-        // Not cancellable: a commit that started goes through, so memory and store never disagree.
-        await store.CommitAsync(commit, CancellationToken.None);
-        active.Apply(commit, time.GetUtcNow());
-        if (commit.Events.Count > 0)
-        {
-            hub.Notify(active.JobId);
+            return (null, e.Message);
         }
     }
 }

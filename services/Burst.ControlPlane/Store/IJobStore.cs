@@ -32,6 +32,7 @@ internal interface IJobStore
 
     Task<IReadOnlyList<WorkerRecord>> GetWorkersAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>The job's committed trial results, in the order they were committed.</summary>
     Task<IReadOnlyList<TrialResult>> GetTrialResultsAsync(string jobId, CancellationToken cancellationToken);
 
     Task<AgentTokenRecord?> FindAgentTokenAsync(byte[] tokenHash, CancellationToken cancellationToken);

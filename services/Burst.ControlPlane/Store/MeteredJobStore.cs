@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using System.Collections.Concurrent;
 using Burst.ControlPlane.Telemetry;
 using Burst.V1;
@@ -59,7 +60,7 @@ internal sealed class MeteredJobStore : IJobStore, IDisposable
                 case JobEvent.KindOneofCase.StateChanged when e.StateChanged is { Previous: JobState.Queued, State: JobState.Provisioning } && job.CreateTime is { } created:
                     _metrics.RecordQueueWait(e.Time.ToDateTimeOffset() - created.ToDateTimeOffset(), provider);
                     break;
-                case JobEvent.KindOneofCase.StateChanged when JobStates.IsTerminal(e.StateChanged.State) && (job.StartTime ?? job.CreateTime) is { } began:
+                case JobEvent.KindOneofCase.StateChanged when JobTransitions.IsTerminal(e.StateChanged.State) && (job.StartTime ?? job.CreateTime) is { } began:
                     _metrics.RecordJobFinished(e.StateChanged.State, e.Time.ToDateTimeOffset() - began.ToDateTimeOffset(), provider);
                     finished = true;
                     break;

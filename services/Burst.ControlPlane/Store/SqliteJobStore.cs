@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using Burst.V1;
 using Google.Protobuf;
 using System.Threading.Channels;
@@ -86,6 +87,9 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
         Execute(_writer, "PRAGMA synchronous=FULL;");
         Execute(_writer, Schema);
         AddColumnIfMissing("jobs", "trace_parent", "TEXT");
+
+        // The order trials were committed in: an adaptive planner learns from the results in that order.
+        AddColumnIfMissing("trials", "committed", "INTEGER");
         _createLoop = Task.Run(CreateLoopAsync);
     }
 
@@ -257,14 +261,6 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     public async Task<IReadOnlyList<JobEvent>> CommitAsync(JobCommit commit, CancellationToken cancellationToken)
     {
         var job = commit.Job;
-        if (commit.Events.Count > 0 && JobStates.IsTerminal(job.State))
-        {
-            var last = commit.Events[^1];
-            if (last.KindCase != JobEvent.KindOneofCase.StateChanged || last.StateChanged.State != job.State)
-            {
-                throw new InvalidOperationException($"job {job.JobId} becomes {job.State}: its last event must be that state change.");
-            }
-        }
 
         await _writeGate.WaitAsync(cancellationToken);
         try
@@ -284,9 +280,10 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
                 storedState = (JobState)reader.GetInt32(1);
             }
 
-            if (commit.Events.Count > 0 && JobStates.IsTerminal(storedState))
+            // The rules live in one table (Lifecycle/JobTransitions.cs); the store only refuses what breaks them.
+            if (JobTransitions.Refusal(storedState, job.State, commit.Events) is { } refusal)
             {
-                throw new InvalidOperationException($"job {job.JobId} is already {storedState}: no event may follow its terminal event.");
+                throw new InvalidOperationException($"job {job.JobId}: {refusal}");
             }
 
             foreach (var e in commit.Events)
@@ -337,7 +334,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
                 using var insert = Command(
                     _writer,
                     tx,
-                    "INSERT OR IGNORE INTO trials (job_id, trial_id, rung, result) VALUES ($job, $trial, $rung, $result)",
+                    "INSERT OR IGNORE INTO trials (job_id, trial_id, rung, result, committed) VALUES ($job, $trial, $rung, $result, (SELECT COALESCE(MAX(committed), 0) + 1 FROM trials WHERE job_id = $job))",
                     ("$job", job.JobId),
                     ("$trial", t.TrialId),
                     ("$rung", t.Rung),
@@ -446,7 +443,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     public Task<IReadOnlyList<TrialResult>> GetTrialResultsAsync(string jobId, CancellationToken cancellationToken)
     {
         using var connection = OpenReader();
-        using var command = Command(connection, null, "SELECT result FROM trials WHERE job_id = $id ORDER BY rung, trial_id", ("$id", jobId));
+        using var command = Command(connection, null, "SELECT result FROM trials WHERE job_id = $id ORDER BY committed, rung, trial_id", ("$id", jobId));
         return Task.FromResult<IReadOnlyList<TrialResult>>(ReadAll(command, r => TrialResult.Parser.ParseFrom((byte[])r[0])));
     }
 

@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using Burst.ControlPlane.Store;
 using Burst.V1;
 
@@ -57,7 +58,7 @@ internal sealed class JobEventBuffer
             }
 
             Append(e);
-            if (JobStates.IsTerminalEvent(e))
+            if (JobTransitions.IsTerminalEvent(e))
             {
                 TerminalSequence = e.Sequence;
             }

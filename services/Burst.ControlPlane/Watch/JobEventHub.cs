@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using Burst.ControlPlane.Store;
 using Burst.V1;
 using Microsoft.Extensions.Options;
@@ -216,7 +217,7 @@ internal sealed partial class JobEventHub(IJobStore store, IOptions<ControlPlane
                     // Nothing after `after` in the store, and the buffer was empty: learn where the job is,
                     // so the next commit's read has a place to start (and a watcher past the end stops).
                     var job = await _hub._store.GetJobAsync(_entry.JobId, cancellationToken);
-                    if (job is null || (JobStates.IsTerminal(job.State) && after >= job.LastSequence))
+                    if (job is null || (JobTransitions.IsTerminal(job.State) && after >= job.LastSequence))
                     {
                         return [];
                     }

@@ -159,6 +159,9 @@ public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILo
         AgentLog.Attached(_logger, assignment.TotalTrials, outbox.UnackedCount);
         work.Start(assignment);
 
+        // After the re-sent reports: tell this control plane (perhaps a restarted one) the slots and what is held.
+        work.RequestWork();
+
         var writer = WriteAsync(call.RequestStream, wire.Reader, connection.Token);
         var heartbeat = HeartbeatAsync(wire.Writer, assignment.HeartbeatIntervalSeconds, connection.Token);
         try

@@ -13,24 +13,37 @@ namespace Burst.TrainerAgent.Agent;
 /// The training side of an agent: loads the data once, builds each fold's matrices once,
 /// runs the trials the control plane hands over, and refits the best config. It outlives
 /// connections: a dropped stream does not stop the work, whose reports wait in the outbox.
-/// Its spans (load, each trial, refit, upload, result) hang under <paramref name="trace"/>.
+/// Trials come on demand (PROTOCOL.md, 2): the agent holds at most its slots plus
+/// <see cref="Prefetch"/>, and asks for more (a WorkRequest) whenever a slot frees with nothing
+/// queued to take it. Its spans (load, each trial, refit, upload, result) hang under <paramref name="trace"/>.
 /// </summary>
 public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObjectStore store, ILogger logger, ActivityContext trace = default) : IAsyncDisposable
 {
+    /// <summary>Trials queued beyond the running slots, so a freed slot never waits for a round trip.</summary>
+    public const int Prefetch = 1;
+
     private readonly Channel<Func<Task>> _commands = Channel.CreateUnbounded<Func<Task>>();
+    private readonly Channel<TrialSpec> _trials = Channel.CreateUnbounded<TrialSpec>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<(int TrialId, int Rung)> _received = [];
+    private readonly Lock _holding = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _sinceAssignment = new();
     private Task? _loop;
     private JobSpec? _spec;
     private LoadedDataset? _data;
     private CrossValidator? _validator;
-    private bool _failed;
-    private bool _refitStarted;
+    private Parallelism _parallelism = new(1, 1);
+    private int _slots = 1;
+    private int _held;
+    private volatile bool _failed;
+    private volatile bool _refitStarted;
     private ResultSpan? _result;
 
     /// <summary>Completes when the work loop ends (after a cancel, or when disposed).</summary>
     public Task Completion => _loop ?? Task.CompletedTask;
+
+    /// <summary>Trials this agent runs at once: enough that their folds fill the fits the cores take.</summary>
+    public int Slots => _slots;
 
     /// <summary>Starts the work loop on the first assignment; later ones (reconnects) change nothing.</summary>
     public void Start(Assignment assignment)
@@ -42,6 +55,11 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
 
         _spec = assignment.Spec;
         _sinceAssignment.Start();
+
+        // Fits, not trials, share the cores: a search of fewer trials than cores still runs trials×folds fits at once.
+        var folds = Folds(_spec);
+        _parallelism = Parallelism.For(Environment.ProcessorCount, Math.Max(1, assignment.TotalTrials) * folds, _spec.Search.Threads);
+        _slots = Math.Max(1, (_parallelism.Concurrency + folds - 1) / folds);
 
         // The loop outlives the connection that started it: it must not run inside that connection's span.
         var current = Activity.Current;
@@ -56,19 +74,52 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         }
     }
 
-    /// <summary>Queues the trials not seen before; after a control-plane restart it may hand over some again.</summary>
+    /// <summary>Queues the trials not seen before; after a reconnect the control plane hands over what this worker holds again.</summary>
     public void Enqueue(RunTrials batch)
     {
-        var fresh = batch.Trials.Where(t => _received.Add((t.TrialId, t.Rung))).ToList();
-        if (fresh.Count > 0)
+        List<TrialToRun> fresh;
+        lock (_holding)
         {
-            _commands.Writer.TryWrite(() => RunTrialsAsync(fresh, _stop.Token));
+            fresh = batch.Trials.Where(t => _received.Add((t.TrialId, t.Rung))).ToList();
+            _held += fresh.Count;
         }
-        else
+
+        foreach (var trial in fresh)
         {
-            // Everything in the batch is done or under way: say so, so that the control plane moves on.
-            _commands.Writer.TryWrite(() => ReportIdleAsync());
+            _trials.Writer.TryWrite(ToTrialSpec(trial));
         }
+
+        if (fresh.Count == 0)
+        {
+            // Everything in the batch is done or under way: say what is free, so that the control plane moves on.
+            RequestWork(onlyIfFree: true);
+        }
+    }
+
+    /// <summary>
+    /// Tells the control plane how many slots are free and how many trials this agent holds; sent at
+    /// every Assignment (the first one announces the slot count) and when a slot frees.
+    /// </summary>
+    public void RequestWork(bool onlyIfFree = false)
+    {
+        if (_refitStarted || _failed)
+        {
+            return;
+        }
+
+        int held;
+        lock (_holding)
+        {
+            held = _held;
+        }
+
+        var free = Math.Max(0, _slots - held);
+        if (onlyIfFree && free == 0)
+        {
+            return;
+        }
+
+        outbox.Add(new Report { WorkRequest = new WorkRequest { FreeSlots = free, Held = held } });
     }
 
     public void StartRefit(V1.Refit refit)
@@ -87,6 +138,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
     public async ValueTask DisposeAsync()
     {
         _commands.Writer.TryComplete();
+        _trials.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
@@ -106,6 +158,22 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
 
     private async Task LoopAsync(CancellationToken ct)
     {
+        try
+        {
+            await EnsureLoadedAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return;
+        }
+
+        // Trials run as they arrive, beside the commands (the refit comes once every trial is committed).
+        var search = SearchAsync(ct);
         await foreach (var command in _commands.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
             if (_failed)
@@ -115,7 +183,6 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
 
             try
             {
-                await EnsureLoadedAsync(ct).ConfigureAwait(false);
                 await command().ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -126,6 +193,24 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
             {
                 Fail(e);
             }
+        }
+
+        _trials.Writer.TryComplete();
+        await search.ConfigureAwait(false);
+    }
+
+    private async Task SearchAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _validator!.RunStreamAsync(_trials.Reader, _parallelism, OnTrialAsync, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Fail(e);
         }
     }
 
@@ -147,41 +232,32 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         _validator = CrossValidator.Create(_data.Train, Folds(spec), spec.Search.Seed, ToScoring(spec.Search.Scoring));
 
         // Successive halving promotes survivors to more rounds: continuing their fold models from
-        // the last rung costs only the new rounds (the control plane sends a rung's trials together).
+        // the last rung costs only the new rounds (when the survivor comes back to this worker).
         _validator.ContinueTrials = spec.Search.Strategy == SearchStrategy.SuccessiveHalving;
         _validator.EarlyStoppingRounds = spec.Search.EarlyStoppingRounds;
     }
 
-    private async Task RunTrialsAsync(IReadOnlyList<TrialToRun> trials, CancellationToken ct)
+    private ValueTask OnTrialAsync(TrialOutcome outcome)
     {
-        var specs = trials.Select(ToTrialSpec).ToList();
-        var parallelism = Parallelism.For(Environment.ProcessorCount, specs.Count, _spec!.Search.Threads);
-        await _validator!.RunAsync(specs, parallelism, outcome =>
+        // Trials run side by side on worker threads; each span is laid down as it ends, over the time it took.
+        using (var span = AgentTelemetry.Span("burst.agent.trial", trace, settings, startTime: DateTimeOffset.UtcNow - outcome.Duration))
         {
-            // Trials run side by side on worker threads; each span is laid down as it ends, over the time it took.
-            using (var span = AgentTelemetry.Span("burst.agent.trial", trace, settings, startTime: DateTimeOffset.UtcNow - outcome.Duration))
-            {
-                span.Span?.SetTag("burst.trial.id", outcome.Trial.TrialId);
-                span.Span?.SetTag("burst.trial.rung", outcome.Trial.Rung);
-                span.Span?.SetTag("burst.trial.rounds", outcome.Trial.Rounds);
-                span.Span?.SetTag("burst.trial.mean_score", outcome.MeanScore);
-                AgentLog.TrialDone(logger, outcome.Trial.TrialId, outcome.Trial.Rung, outcome.MeanScore, outcome.Duration);
-            }
-
-            outbox.Add(new Report { Trial = ToTrialResult(outcome) });
-            return ValueTask.CompletedTask;
-        }, ct).ConfigureAwait(false);
-        await ReportIdleAsync().ConfigureAwait(false);
-    }
-
-    private Task ReportIdleAsync()
-    {
-        if (_commands.Reader.Count == 0)
-        {
-            outbox.Add(new Report { Idle = new Idle() });
+            span.Span?.SetTag("burst.trial.id", outcome.Trial.TrialId);
+            span.Span?.SetTag("burst.trial.rung", outcome.Trial.Rung);
+            span.Span?.SetTag("burst.trial.rounds", outcome.Trial.Rounds);
+            span.Span?.SetTag("burst.trial.mean_score", outcome.MeanScore);
+            AgentLog.TrialDone(logger, outcome.Trial.TrialId, outcome.Trial.Rung, outcome.MeanScore, outcome.Duration);
         }
 
-        return Task.CompletedTask;
+        outbox.Add(new Report { Trial = ToTrialResult(outcome) });
+        lock (_holding)
+        {
+            _held--;
+        }
+
+        // A prefetched trial took the freed slot if there was one; otherwise ask for the next.
+        RequestWork(onlyIfFree: true);
+        return ValueTask.CompletedTask;
     }
 
     private async Task RefitAsync(V1.Refit refit, CancellationToken ct)

@@ -10,7 +10,7 @@ namespace Burst.Training;
 /// validation DMatrix is built once and shared, read-only, by every trial: XGBoost's histogram index
 /// lives in the DMatrix, so building it once per fold instead of once per fit is most of the saving.
 /// </summary>
-public sealed class CrossValidator : IDisposable
+public sealed partial class CrossValidator : IDisposable
 {
     private readonly TabularData _train;
     private readonly int[] _foldOf;
@@ -262,7 +262,8 @@ public sealed class CrossValidator : IDisposable
 
         lock (_gate)
         {
-            return _kept.Remove((trial.TrialId, fold), out var kept) ? kept : null;
+            // A model kept for other params or more rounds cannot be continued into this trial.
+            return _kept.Remove((trial.TrialId, fold), out var kept) && SameConfig(kept.Params, trial.Params) && kept.Rounds <= trial.Rounds ? kept : null;
         }
     }
 

@@ -70,12 +70,14 @@ public sealed class AttachTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Hello_gets_the_assignment_with_the_filled_spec_and_then_every_trial()
+    public async Task Hello_gets_the_assignment_with_the_filled_spec_and_a_request_for_six_slots_gets_every_trial()
     {
         var job = await ProvisionedJobAsync();
 
         using var agent = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Token(job));
         var assignment = (await agent.NextAsync()).Assignment;
+        await agent.AskAsync(1, freeSlots: 6);
+        var ack = (await agent.NextAsync()).Ack;
         var trials = (await agent.NextAsync()).RunTrials;
         var running = await _cp.Jobs.GetJobAsync(new GetJobRequest { JobId = job.JobId });
 
@@ -84,6 +86,7 @@ public sealed class AttachTests : IAsyncLifetime
         Assert.Equal(0, assignment.LastCommittedSequence);
         Assert.Equal(6, assignment.TotalTrials);
         Assert.Equal(1, assignment.HeartbeatIntervalSeconds);
+        Assert.Equal(1, ack.Sequence);
         Assert.Equal(Enumerable.Range(0, 6), trials.Trials.Select(t => t.TrialId));
         Assert.All(trials.Trials, t => Assert.Equal((int)t.Params.Values["n_estimators"], t.Rounds));
         Assert.Equal(JobState.Running, running.State);
@@ -95,20 +98,22 @@ public sealed class AttachTests : IAsyncLifetime
         var job = await ProvisionedJobAsync();
         using var agent = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Token(job));
         await agent.NextAsync();
+        await agent.AskAsync(1, freeSlots: 6);
+        await agent.NextAsync();
         var trial = (await agent.NextAsync()).RunTrials.Trials[0];
 
-        await agent.SendAsync(1, FakeAgent.ResultOf(trial));
-        var firstAck = (await agent.NextAsync()).Ack;
-        await agent.SendAsync(1, FakeAgent.ResultOf(trial));
-        var secondAck = (await agent.NextAsync()).Ack;
         await agent.SendAsync(2, FakeAgent.ResultOf(trial));
+        var firstAck = (await agent.NextAsync()).Ack;
+        await agent.SendAsync(2, FakeAgent.ResultOf(trial));
+        var secondAck = (await agent.NextAsync()).Ack;
+        await agent.SendAsync(3, FakeAgent.ResultOf(trial));
         var thirdAck = (await agent.NextAsync()).Ack;
         var stored = await _cp.Jobs.GetJobAsync(new GetJobRequest { JobId = job.JobId });
         var events = await EventsSoFarAsync(job.JobId, stored.LastSequence);
 
-        Assert.Equal(1, firstAck.Sequence);
-        Assert.Equal(1, secondAck.Sequence);
-        Assert.Equal(2, thirdAck.Sequence);
+        Assert.Equal(2, firstAck.Sequence);
+        Assert.Equal(2, secondAck.Sequence);
+        Assert.Equal(3, thirdAck.Sequence);
         Assert.Single(events, e => e.Trial is not null);
         Assert.Equal("w-1", events.Single(e => e.Trial is not null).Trial.WorkerId);
         Assert.Equal(1, stored.Progress.TrialsDone);
@@ -122,18 +127,20 @@ public sealed class AttachTests : IAsyncLifetime
         using (var first = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Token(job)))
         {
             await first.NextAsync();
+            await first.AskAsync(1, freeSlots: 6);
+            await first.NextAsync();
             trials = [.. (await first.NextAsync()).RunTrials.Trials];
-            await first.SendAsync(1, FakeAgent.ResultOf(trials[0]));
-            await first.SendAsync(2, FakeAgent.ResultOf(trials[1]));
-            Assert.Equal(1, (await first.NextAsync()).Ack.Sequence);
+            await first.SendAsync(2, FakeAgent.ResultOf(trials[0]));
+            await first.SendAsync(3, FakeAgent.ResultOf(trials[1]));
             Assert.Equal(2, (await first.NextAsync()).Ack.Sequence);
+            Assert.Equal(3, (await first.NextAsync()).Ack.Sequence);
         }
 
         using var second = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Token(job));
         var assignment = (await second.NextAsync()).Assignment;
         var again = (await second.NextAsync()).RunTrials;
 
-        Assert.Equal(2, assignment.LastCommittedSequence);
+        Assert.Equal(3, assignment.LastCommittedSequence);
         Assert.Equal(trials.Skip(2).Select(t => t.TrialId), again.Trials.Select(t => t.TrialId));
     }
 
@@ -142,7 +149,6 @@ public sealed class AttachTests : IAsyncLifetime
     {
         var job = await ProvisionedJobAsync();
         using var agent = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Token(job));
-        await agent.NextAsync();
         await agent.NextAsync();
 
         await agent.SendAsync(new AgentMessage { Report = new Report { Sequence = 1, Failure = new AgentFailure { Reason = "DATA_INVALID", Message = "adult.data line 7, column 3: not a number" } } });

@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using Burst.Cloud.Compute;
 using Burst.Cloud.Pricing;
 using Burst.ControlPlane.Providers;
@@ -96,16 +97,15 @@ public sealed class GceProviderTests
     public void The_cost_meter_counts_each_vm_from_start_to_stop_at_one_hourly_price()
     {
         var t0 = DateTimeOffset.Parse("2026-11-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
-        var meter = CostMeter.For(3.6, new Job { Cost = new Cost { VmSeconds = 10 } })!;
-
-        meter.Start("w-1", t0);
-        meter.Start("w-2", t0.AddSeconds(10));
-        meter.Stop("w-1", t0.AddSeconds(20));
+        var meter = CostLedger.For(3.6, new Job { Cost = new Cost { VmSeconds = 10 } })!
+            .Start("w-1", t0)
+            .Start("w-2", t0.AddSeconds(10))
+            .Stop("w-1", t0.AddSeconds(20));
         var cost = meter.Measure(t0.AddSeconds(30));
 
         Assert.Equal(10 + 20 + 20, cost.VmSeconds);
         Assert.Equal(50 * 3.6 / 3600, cost.EstimatedUsd, 9);
-        Assert.Null(CostMeter.For(0, new Job()));
+        Assert.Null(CostLedger.For(0, new Job()));
     }
 
     private static GceWorkerProvider Provider() => new(

@@ -20,6 +20,12 @@ internal sealed record FakeAgentBehavior
     public AgentFailure? Failure { get; init; }
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Trials it says it runs at once (WorkRequest); it asks whenever it holds fewer.</summary>
+    public int Slots { get; init; } = 1;
+
+    /// <summary>Asks for work the old way only: an Idle once it ran everything it was given, never a WorkRequest.</summary>
+    public bool IdleOnly { get; init; }
 }
 
 /// <summary>
@@ -40,6 +46,7 @@ internal sealed class FakeAgent : IAsyncDisposable
     private IClientStreamWriter<AgentMessage>? _stream;
     private long _nextSequence = 1;
     private int _trialsReported;
+    private int _held;
     private bool _refitDone;
     private volatile bool _silent;
     private Task? _run;
@@ -134,6 +141,18 @@ internal sealed class FakeAgent : IAsyncDisposable
                     {
                         case ControlMessage.KindOneofCase.Assignment:
                             await ResendAsync(call.RequestStream, message.Assignment.LastCommittedSequence, connection.Token);
+                            if (_behavior.IdleOnly)
+                            {
+                                if (Volatile.Read(ref _held) == 0)
+                                {
+                                    await SendAsync(new Report { Idle = new Idle() });
+                                }
+                            }
+                            else
+                            {
+                                await RequestWorkAsync(onlyIfFree: false);
+                            }
+
                             break;
                         case ControlMessage.KindOneofCase.Ack:
                             lock (_unacked)
@@ -308,13 +327,10 @@ internal sealed class FakeAgent : IAsyncDisposable
             }
 
             var ran = 0;
-            foreach (var trial in message.RunTrials.Trials)
+            var fresh = message.RunTrials.Trials.Where(t => _seenTrials.Add((t.TrialId, t.Rung))).ToList();
+            Interlocked.Add(ref _held, fresh.Count);
+            foreach (var trial in fresh)
             {
-                if (!_seenTrials.Add((trial.TrialId, trial.Rung)))
-                {
-                    continue;
-                }
-
                 if (_behavior.Gate is { } gate)
                 {
                     try
@@ -334,17 +350,33 @@ internal sealed class FakeAgent : IAsyncDisposable
                 }
 
                 await SendAsync(new Report { Trial = ResultOf(trial) });
+                Interlocked.Decrement(ref _held);
                 ran++;
                 if (++_trialsReported == _behavior.SilentAfterTrials)
                 {
                     _silent = true;
                 }
+
+                if (!_behavior.IdleOnly)
+                {
+                    await RequestWorkAsync(onlyIfFree: true);
+                }
             }
 
-            if (ran > 0)
+            if (ran > 0 && _behavior.IdleOnly && Volatile.Read(ref _held) == 0)
             {
                 await SendAsync(new Report { Idle = new Idle() });
             }
+        }
+    }
+
+    private async Task RequestWorkAsync(bool onlyIfFree)
+    {
+        var held = Volatile.Read(ref _held);
+        var free = Math.Max(0, _behavior.Slots - held);
+        if (!onlyIfFree || free > 0)
+        {
+            await SendAsync(new Report { WorkRequest = new WorkRequest { FreeSlots = free, Held = held } });
         }
     }
 

@@ -22,6 +22,10 @@ internal sealed class ScriptedAgent : IDisposable
 
     public Task SendAsync(long sequence, TrialResult trial) => SendAsync(new AgentMessage { Report = new Report { Sequence = sequence, Trial = trial } });
 
+    /// <summary>Asks for work: a WorkRequest with <paramref name="freeSlots"/> free and nothing held.</summary>
+    public Task AskAsync(long sequence, int freeSlots) =>
+        SendAsync(new AgentMessage { Report = new Report { Sequence = sequence, WorkRequest = new WorkRequest { FreeSlots = freeSlots } } });
+
     /// <summary>The next control message; throws the call's RpcException when it ended with an error.</summary>
     public async Task<ControlMessage> NextAsync()
     {

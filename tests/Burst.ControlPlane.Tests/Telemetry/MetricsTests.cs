@@ -80,6 +80,16 @@ public sealed class MetricsTests
         var job = await cp.SubmitAsync(TestControlPlane.SmallSpec(2));
         await cp.WaitForStateAsync(job.JobId, V1.JobState.Running);
 
+        // Once the agent holds both trials (it asked, and the hand-out is committed) the coordinator writes nothing until the gate opens.
+        var agent = await provider.AgentAsync(job.JobId, "w-1");
+        using (var patience = new CancellationTokenSource(TestControlPlane.Patience))
+        {
+            while (agent.TrialsReceived.Count() < 2)
+            {
+                await Task.Delay(10, patience.Token);
+            }
+        }
+
         // Cost is a running total: 10 s, then 25 s, count 25 s.
         await CommitCostAsync(store, job.JobId, vmSeconds: 10, usd: 0.10);
         await CommitCostAsync(store, job.JobId, vmSeconds: 25, usd: 0.30);

@@ -1,3 +1,4 @@
+using Burst.ControlPlane.Lifecycle;
 using Burst.Cloud.Compute;
 using Burst.ControlPlane.Store;
 using Burst.ControlPlane.Telemetry;
@@ -87,7 +88,7 @@ internal sealed class GceReaper(ComputeClient compute, IJobStore store, IOptions
             return ($"its job {jobId} is unknown to this control plane", "job_unknown");
         }
 
-        if (JobStates.IsTerminal(job.State))
+        if (JobTransitions.IsTerminal(job.State))
         {
             return ($"its job {jobId} is {job.State}", "job_terminal");
         }

@@ -1,0 +1,70 @@
+using Burst.ControlPlane.Runtime;
+using Burst.Training.Search;
+using Burst.V1;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Burst.ControlPlane.Lifecycle;
+
+/// <summary>The search's progress as watchers see it: counts, best so far, ETA, the leaderboard and every worker.</summary>
+internal static class FleetProgress
+{
+    public const int LeaderboardSize = 10;
+
+    public static Progress Of(JobSnapshot state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var planner = state.Search;
+        var completed = state.Completed;
+        var phase = state.Job.Progress?.Phase;
+        var progress = new Progress
+        {
+            TrialsDone = completed.Count,
+            TrialsTotal = Math.Max(planner.EstimatedTotalTrials, completed.Count),
+            Phase = string.IsNullOrEmpty(phase) ? "search" : phase,
+            RoundsDone = completed.Sum(o => (long)o.Trial.Rounds * Math.Max(1, o.FoldScores.Count)),
+        };
+        if (completed.Count > 0)
+        {
+            var best = planner.Best(completed);
+            progress.BestScore = best.MeanScore;
+            progress.BestParams = SearchMapping.ToParamSet(best.Trial.Params);
+            if (state.Job.StartTime is { } started && now > started.ToDateTimeOffset())
+            {
+                var perTrial = (now - started.ToDateTimeOffset()) / completed.Count;
+                var remaining = Math.Max(0, progress.TrialsTotal - completed.Count);
+                progress.Eta = Duration.FromTimeSpan(perTrial * remaining);
+            }
+        }
+
+        progress.Leaderboard.AddRange(Leaderboard(state));
+        progress.Workers.AddRange(state.Workers.Select(w => new WorkerStatus
+        {
+            WorkerId = w.Id,
+            State = w.Record.State,
+            TrialsDone = state.Results.Count(r => r.WorkerId == w.Id),
+            TrialsRunning = w.IsLive ? state.Outstanding(w).Count : 0,
+            Refitting = w.IsLive && w.Record.Refit,
+        }));
+        return progress;
+    }
+
+    /// <summary>
+    /// The best trials, best first, one row per trial at the highest rung it reached. Successive halving
+    /// ranks by that rung first and then by score, since a score after more rounds is not comparable
+    /// with one after fewer and a trial that went further beat the ones it outlived; ties go to the
+    /// lower trial id. Other strategies have rung 0 only, so this is rank by score.
+    /// </summary>
+    public static IEnumerable<LeaderboardEntry> Leaderboard(JobSnapshot state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var sign = Training.Search.Scoring.HigherIsBetter(SearchMapping.ToScoring(state.Job.Spec?.Search?.Scoring ?? V1.Scoring.Unspecified)) ? -1 : 1;
+        return state.Results
+            .GroupBy(r => r.TrialId)
+            .Select(g => g.MaxBy(r => r.Rung)!)
+            .OrderByDescending(r => r.Rung)
+            .ThenBy(r => sign * r.MeanScore)
+            .ThenBy(r => r.TrialId)
+            .Take(LeaderboardSize)
+            .Select(r => new LeaderboardEntry { TrialId = r.TrialId, Rung = r.Rung, MeanScore = r.MeanScore, Params = r.Params?.Clone() ?? new ParamSet(), WorkerId = r.WorkerId });
+    }
+}
