@@ -21,10 +21,10 @@ public sealed class MalformedAgentTests : IAsyncLifetime
         using (var first = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Token(job)))
         {
             await first.NextAsync();
-            trial = (await first.NextAsync()).RunTrials.Trials[0];
+            trial = (await AskAsync(first, 1, 1))[0];
 
             // Committed and acked, but the connection is gone before the agent acts on the ack (a cut network, a crash).
-            await first.SendAsync(1, FakeAgent.ResultOf(trial));
+            await first.SendAsync(2, FakeAgent.ResultOf(trial));
             await NextAckAsync(first);
         }
 
@@ -32,12 +32,12 @@ public sealed class MalformedAgentTests : IAsyncLifetime
         var assignment = (await second.NextAsync()).Assignment;
 
         // An agent that re-sends regardless of last_committed_sequence.
-        await second.SendAsync(1, FakeAgent.ResultOf(trial));
+        await second.SendAsync(2, FakeAgent.ResultOf(trial));
         var ack = await NextAckAsync(second);
         var events = await EventsSoFarAsync(job.JobId);
 
-        Assert.Equal(1, assignment.LastCommittedSequence);
-        Assert.Equal(1, ack.Sequence);
+        Assert.Equal(2, assignment.LastCommittedSequence);
+        Assert.Equal(2, ack.Sequence);
         Assert.Single(events, e => e.Trial is not null);
         Watched(events);
     }
@@ -48,7 +48,7 @@ public sealed class MalformedAgentTests : IAsyncLifetime
         var job = await ProvisionedJobAsync();
         using var agent = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Token(job));
         await agent.NextAsync();
-        var trials = (await agent.NextAsync()).RunTrials.Trials;
+        var trials = await AskAsync(agent, 1, 2);
 
         await agent.SendAsync(5, FakeAgent.ResultOf(trials[0]));
         Assert.Equal(5, (await NextAckAsync(agent)).Sequence);
@@ -71,13 +71,13 @@ public sealed class MalformedAgentTests : IAsyncLifetime
         var job = await ProvisionedJobAsync();
         using var agent = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Token(job));
         var assignment = (await agent.NextAsync()).Assignment;
-        var trial = (await agent.NextAsync()).RunTrials.Trials[0];
+        var trial = (await AskAsync(agent, 1, 1))[0];
 
         var foreign = FakeAgent.ResultOf(trial);
         foreign.TrialId = assignment.TotalTrials + 17;
-        await agent.SendAsync(1, foreign);
+        await agent.SendAsync(2, foreign);
         await NextAckAsync(agent);
-        await agent.SendAsync(2, FakeAgent.ResultOf(trial));
+        await agent.SendAsync(3, FakeAgent.ResultOf(trial));
         await NextAckAsync(agent);
         var events = await EventsSoFarAsync(job.JobId);
         var stored = await _cp.Jobs.GetJobAsync(new GetJobRequest { JobId = job.JobId });
@@ -94,7 +94,6 @@ public sealed class MalformedAgentTests : IAsyncLifetime
         using (var agent = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Token(job)))
         {
             await agent.NextAsync();
-            await agent.NextAsync();
             var huge = new string('x', 5 * 1024 * 1024);
             // The server refuses a message over its 4 MB limit and resets the stream: no ack, the call ends with an error.
             await Assert.ThrowsAsync<RpcException>(async () =>
@@ -109,19 +108,35 @@ public sealed class MalformedAgentTests : IAsyncLifetime
 
         using var again = await ScriptedAgent.HelloAsync(_cp, job.JobId, "w-1", Token(job));
         var assignment = (await again.NextAsync()).Assignment;
-        var trial = (await again.NextAsync()).RunTrials.Trials[0];
-        await again.SendAsync(1, FakeAgent.ResultOf(trial));
+        var trial = (await AskAsync(again, 1, 1))[0];
+        await again.SendAsync(2, FakeAgent.ResultOf(trial));
         var ack = await NextAckAsync(again);
         var events = await EventsSoFarAsync(job.JobId);
 
         Assert.Equal(0, assignment.LastCommittedSequence);
-        Assert.Equal(1, ack.Sequence);
+        Assert.Equal(2, ack.Sequence);
         Assert.DoesNotContain(events, e => e.Log is not null && e.Log.Message.Length > 1000);
         Assert.Single(events, e => e.Trial is not null);
     }
 
     private static void Watched(List<JobEvent> events) =>
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+
+    /// <summary>Asks for work as a well-behaved agent does (PROTOCOL.md, section 2); returns the trials once the ask is acked too.</summary>
+    private static async Task<IReadOnlyList<TrialToRun>> AskAsync(ScriptedAgent agent, long sequence, int freeSlots)
+    {
+        await agent.AskAsync(sequence, freeSlots);
+        var trials = new List<TrialToRun>();
+        var acked = false;
+        while (!acked || trials.Count == 0)
+        {
+            var message = await agent.NextAsync();
+            acked |= message.Ack?.Sequence >= sequence;
+            trials.AddRange(message.RunTrials?.Trials ?? []);
+        }
+
+        return trials;
+    }
 
     private static async Task<Ack> NextAckAsync(ScriptedAgent agent)
     {

@@ -87,7 +87,7 @@ public sealed class JobEventHubTests : IDisposable
         var readsBefore = _store.EventReads;
 
         var slowEvents = new List<JobEvent>(first);
-        while (slowEvents[^1].StateChanged?.State != JobState.Succeeded)
+        while (slowEvents[^1].StateChanged?.State != JobState.Cancelled)
         {
             // Small batches, so the slow watcher goes back to the buffer once it has caught up with it.
             slowEvents.AddRange(await slow.NextAsync(slowEvents[^1].Sequence, 8, CancellationToken.None).WaitAsync(TestControlPlane.Patience));
@@ -117,7 +117,7 @@ public sealed class JobEventHubTests : IDisposable
 
         Assert.Equal([2L], events.Select(e => e.Sequence));
         Assert.Equal([3L], last.Select(e => e.Sequence));
-        Assert.Equal(JobState.Succeeded, last[0].StateChanged.State);
+        Assert.Equal(JobState.Cancelled, last[0].StateChanged.State);
         Assert.Empty(await watch.NextAsync(3, 256, CancellationToken.None));
     }
 
@@ -167,8 +167,8 @@ public sealed class JobEventHubTests : IDisposable
 
     private Task FinishAsync(Job job)
     {
-        job.State = JobState.Succeeded;
-        return CommitAsync(job, JobEvents.StateChanged(Now, JobState.Queued, JobState.Succeeded, "done"));
+        job.State = JobState.Cancelled;
+        return CommitAsync(job, JobEvents.StateChanged(Now, JobState.Queued, JobState.Cancelled, "cancelled by request"));
     }
 
     /// <summary>What a WatchJob call sends: everything after <paramref name="after"/> to the terminal event.</summary>
@@ -186,7 +186,7 @@ public sealed class JobEventHubTests : IDisposable
             seen.AddRange(events);
             onFirst?.TrySetResult();
             after = events[^1].Sequence;
-            if (events[^1].StateChanged?.State is JobState.Succeeded)
+            if (events[^1].StateChanged?.State is JobState.Cancelled)
             {
                 return seen;
             }
