@@ -1,8 +1,10 @@
+using Burst.Training.Search;
+
 namespace Burst.TrainerAgent.Train;
 
 internal static class TrainHelp
 {
-    public const string Text = """
+    public static readonly string Text = $$"""
         usage: burst-agent train [flags]
           --census-data-path DIR     folder with adult.data and adult.test (default: the bundled copy)
           --train-uri U --test-uri U a CSV (or census) training and test file instead (paths, file://; .gz read as is)
@@ -13,9 +15,9 @@ internal static class TrainHelp
           --cv-iterations N          configs to sample from the seed's space (default 10)
           --configs FILE             explicit configs, a JSON array of {name: number} (shared/bench format)
           --strategy random|successive_halving|explicit   (default: explicit with --configs, else random)
-          --folds K                  stratified cross-validation folds (default 3)
+          --folds K                  stratified cross-validation folds (default {{SearchDefaults.Folds}})
           --seed S                   sampling and XGBoost seed (default 0)
-          --scoring accuracy|roc_auc|log_loss   (default accuracy)
+          --scoring accuracy|roc_auc|log_loss   (default {{TrainOptions.Scorings.First(s => s.Value == SearchDefaults.Scoring).Key}})
           --threads N                cores to use (default: all)
           --json                     end with one JSON line instead of the closing text lines
         """;

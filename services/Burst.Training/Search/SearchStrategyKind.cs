@@ -11,4 +11,7 @@ public enum SearchStrategyKind
 
     /// <summary>An explicit list of configs (the shared/bench JSON format); every one gets its full n_estimators.</summary>
     Explicit,
+
+    /// <summary>Each next config sampled from what the committed trials taught (a Tree-structured Parzen Estimator).</summary>
+    Tpe,
 }
