@@ -14,6 +14,9 @@ internal static class FleetTables
     /// <summary>A fleet of hundreds still fits a screen: the first workers are shown, then a count of the rest.</summary>
     public const int MaxWorkerRows = 8;
 
+    /// <summary>What a column costs beyond its text: padding on both sides and the separator.</summary>
+    private const int CellPadding = 3;
+
     public static IRenderable? Workers(FleetBoard board)
     {
         var workers = board.Workers;
@@ -44,7 +47,7 @@ internal static class FleetTables
         return table;
     }
 
-    public static IRenderable? Top(FleetBoard board, Scoring scoring)
+    public static IRenderable? Top(FleetBoard board, Scoring scoring, int width)
     {
         var top = board.Top(TopCount);
         if (top.Count == 0)
@@ -52,13 +55,27 @@ internal static class FleetTables
             return null;
         }
 
+        // Params get what the other columns leave, cut to it: left to the table, a long params cell
+        // would squeeze the narrow columns to ellipses and still wrap.
+        var label = Text.ScoreLabel(scoring);
+        int Widest(string header, IEnumerable<string> values) => values.Append(header).Max(v => v.Length);
+        var fixedWidth = new[]
+        {
+            Widest("#", [TopCount.ToString(CultureInfo.InvariantCulture)]),
+            Widest("trial", top.Select(t => t.TrialId.ToString(CultureInfo.InvariantCulture))),
+            Widest("rung", top.Select(t => t.Rung.ToString(CultureInfo.InvariantCulture))),
+            Widest(label, top.Select(t => Text.Number(t.MeanScore))),
+            Widest("worker", top.Select(t => t.WorkerId)),
+        }.Sum(w => w + CellPadding);
+        var paramsWidth = Math.Max(8, width - 1 - fixedWidth - CellPadding - 2);
+
         var table = Compact($"top {TopCount}")
             .AddColumn(new TableColumn("#").RightAligned().NoWrap())
             .AddColumn(new TableColumn("trial").RightAligned().NoWrap())
             .AddColumn(new TableColumn("rung").RightAligned().NoWrap())
-            .AddColumn(new TableColumn(Text.ScoreLabel(scoring)).RightAligned().NoWrap())
+            .AddColumn(new TableColumn(label).RightAligned().NoWrap())
             .AddColumn(new TableColumn("worker").NoWrap())
-            .AddColumn(new TableColumn("params").NoWrap());
+            .AddColumn(new TableColumn("params").NoWrap().Width(paramsWidth));
         var rank = 0;
         foreach (var entry in top)
         {
@@ -69,7 +86,7 @@ internal static class FleetTables
                 Cell(entry.Rung.ToString(CultureInfo.InvariantCulture)),
                 Cell(Text.Number(entry.MeanScore)),
                 Cell(string.IsNullOrEmpty(entry.WorkerId) ? "-" : entry.WorkerId),
-                Cell(Text.Params(entry.Params)));
+                Cell(ConsoleLine.Fit(Text.Params(entry.Params), paramsWidth + 1)));
         }
 
         return table;

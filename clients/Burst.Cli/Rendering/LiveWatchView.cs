@@ -19,7 +19,7 @@ internal sealed class LiveWatchView(IAnsiConsole console) : IWatchView
         var progress = console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .UseRenderHook((bar, _) => Region(bar, board, state.Scoring))
+            .UseRenderHook((bar, _) => Region(bar, board, state.Scoring, console.Profile.Width))
             .Columns(
                 new SpinnerColumn(),
                 new TaskDescriptionColumn { Alignment = Justify.Left },
@@ -53,7 +53,7 @@ internal sealed class LiveWatchView(IAnsiConsole console) : IWatchView
     public void Notice(string message) =>
         console.Write(new Spectre.Console.Text(ConsoleLine.Fit(message, console.Profile.Width) + Environment.NewLine, new Style(Color.Yellow)));
 
-    private static IRenderable Region(IRenderable bar, FleetBoard board, Scoring scoring)
+    private static IRenderable Region(IRenderable bar, FleetBoard board, Scoring scoring, int width)
     {
         var parts = new List<IRenderable> { bar };
         if (FleetTables.Workers(board) is { } workers)
@@ -61,7 +61,7 @@ internal sealed class LiveWatchView(IAnsiConsole console) : IWatchView
             parts.Add(workers);
         }
 
-        if (FleetTables.Top(board, scoring) is { } top)
+        if (FleetTables.Top(board, scoring, width) is { } top)
         {
             parts.Add(top);
         }

@@ -21,6 +21,18 @@ public sealed partial class LiveWatchViewTests
         Assert.All(screen, line => Assert.True(line.GetCellWidth() <= width, $"{line.GetCellWidth()} cells > {width}: {line}"));
     }
 
+    [Theory]
+    [InlineData(140)]
+    [InlineData(80)]
+    public async Task Long_params_keep_the_top_table_at_one_line_per_trial_with_rank_and_score_readable(int width)
+    {
+        var last = LastRegion(await FollowAsync(width, FleetEvents(longParams: true)));
+
+        var rows = last.Select(l => TopRow().Match(l)).Where(m => m.Success).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        Assert.Equal([("1", "2"), ("2", "0"), ("3", "1")], rows);
+        Assert.Equal(3, last.Count(l => l.Contains('…', StringComparison.Ordinal) && TopRow().IsMatch(l)));
+    }
+
     [Fact]
     public async Task A_trial_line_wider_than_the_console_is_cut_with_an_ellipsis_not_wrapped()
     {
