@@ -11,7 +11,9 @@
 #      time), and the idle tail = the longest time from a worker's last trial to the search's end;
 #   3. the trials recomputed after one worker is SIGKILLed mid-search: trial events per
 #      (trial_id, rung) beyond the first, from `burst watch --json`.
-# The search wall time runs from the first worker's attach to the last trial event.
+# The search wall time runs from the first worker's attach to the last trial event. A worker is busy
+# while at least one trial of its runs (a trial spans its duration up to its event), so an agent that
+# runs two trials side by side on its cores still counts once.
 #
 # Needs: the .NET SDK, libxgboost0, python3.
 set -euo pipefail
@@ -75,10 +77,11 @@ for line in sys.stdin:
     t = e.get("trial")
     if t and not killed:
         done[t.get("workerId", "")] = done.get(t.get("workerId", ""), 0) + 1
-        if done[t["workerId"]] == 5 and t["workerId"] in pids:
-            os.kill(pids[t["workerId"]], signal.SIGKILL)
+        worker = t.get("workerId", "")
+        if done[worker] == 5 and worker in pids:
+            os.kill(pids[worker], signal.SIGKILL)
             killed = True
-            sys.stderr.write(f"killed {t[\"workerId\"]} (pid {pids[t[\"workerId\"]]})\n")
+            sys.stderr.write("killed %s (pid %d)\n" % (worker, pids[worker]))
 ' >"$WORK/$name.jsonl" || true
   echo "$name: job $job"
 }

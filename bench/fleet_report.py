@@ -30,7 +30,15 @@ def fleet(events):
     start, end = min(attached), max(ts(e["time"]) for e in trials)
     wall = end - start
     workers = sorted({e["trial"].get("workerId", "") for e in trials})
-    busy = sum(seconds(e["trial"].get("duration")) for e in trials)
+    def busy_time(worker):
+        spans = sorted((ts(e["time"]) - seconds(e["trial"].get("duration")), ts(e["time"])) for e in trials if e["trial"].get("workerId", "") == worker)
+        total, until = 0.0, float("-inf")
+        for begin, end_ in spans:
+            if end_ > until:
+                total += end_ - max(begin, until)
+                until = end_
+        return total
+    busy = sum(busy_time(w) for w in workers)
     last = {w: max(ts(e["time"]) for e in trials if e["trial"].get("workerId", "") == w) for w in workers}
     longest = max(seconds(e["trial"].get("duration")) for e in trials)
     result = next((e["result"] for e in events if "result" in e), {})
@@ -40,7 +48,7 @@ def fleet(events):
                 per_worker={w: sum(1 for e in trials if e["trial"].get("workerId", "") == w) for w in workers},
                 cv_best=result.get("cvBest", float("nan")), state=final_state(events))
 
-print(f"{'run':<14}{'state':<11}{'trials':>7}{'workers':>8}{'wall_s':>9}{'trial_s':>9}{'efficiency':>11}{'idle_tail_s':>12}{'longest_s':>10}{'cv_best':>9}  per worker")
+print(f"{'run':<14}{'state':<11}{'trials':>7}{'workers':>8}{'wall_s':>9}{'busy_s':>9}{'efficiency':>11}{'idle_tail_s':>12}{'longest_s':>10}{'cv_best':>9}  per worker")
 figures = {}
 for name in ["c100_1x2", "c100_2x1", "skewed_2x1", "killed_2x1"]:
     f = fleet(load(name))
