@@ -12,6 +12,7 @@ COPY protos/Burst.Protos.csproj protos/
 COPY services/Burst.ServiceDefaults/Burst.ServiceDefaults.csproj services/Burst.ServiceDefaults/
 COPY services/Burst.Training/Burst.Training.csproj services/Burst.Training/
 COPY services/Burst.Cloud/Burst.Cloud.csproj services/Burst.Cloud/
+COPY services/Burst.Contracts/Burst.Contracts.csproj services/Burst.Contracts/
 COPY services/Burst.TrainerAgent/Burst.TrainerAgent.csproj services/Burst.TrainerAgent/
 COPY services/Burst.ControlPlane/Burst.ControlPlane.csproj services/Burst.ControlPlane/
 RUN dotnet restore services/Burst.ControlPlane/Burst.ControlPlane.csproj

@@ -13,12 +13,14 @@ COPY protos/Burst.Protos.csproj protos/
 COPY services/Burst.ServiceDefaults/Burst.ServiceDefaults.csproj services/Burst.ServiceDefaults/
 COPY services/Burst.Training/Burst.Training.csproj services/Burst.Training/
 COPY services/Burst.Cloud/Burst.Cloud.csproj services/Burst.Cloud/
+COPY services/Burst.Contracts/Burst.Contracts.csproj services/Burst.Contracts/
 COPY services/Burst.TrainerAgent/Burst.TrainerAgent.csproj services/Burst.TrainerAgent/
 RUN dotnet restore services/Burst.TrainerAgent/Burst.TrainerAgent.csproj
 COPY protos/ protos/
 COPY services/Burst.ServiceDefaults/ services/Burst.ServiceDefaults/
 COPY services/Burst.Training/ services/Burst.Training/
 COPY services/Burst.Cloud/ services/Burst.Cloud/
+COPY services/Burst.Contracts/ services/Burst.Contracts/
 COPY services/Burst.TrainerAgent/ services/Burst.TrainerAgent/
 COPY data/census/ data/census/
 RUN dotnet publish services/Burst.TrainerAgent/Burst.TrainerAgent.csproj -c Release --no-restore -o /out/trainer-agent

@@ -66,8 +66,8 @@ public sealed class KillLoopTests(ITestOutputHelper output)
             {
                 var events = watched[i];
                 Watcher.AssertContiguous(events);
-                Assert.True(Watcher.IsTerminal(Watcher.FinalState(events)), $"job {jobs[i].JobId} did not end: {server.Log}");
-                Assert.Single(events, e => e.StateChanged is { } s && Watcher.IsTerminal(s.State));
+                Assert.True(Burst.Contracts.JobStates.IsTerminal(Watcher.FinalState(events)), $"job {jobs[i].JobId} did not end: {server.Log}");
+                Assert.Single(events, e => e.StateChanged is { } s && Burst.Contracts.JobStates.IsTerminal(s.State));
                 Assert.Equal(JobEvent.KindOneofCase.StateChanged, events[^1].KindCase);
 
                 // Nothing acknowledged was lost: what the watcher saw across the kills is what the store holds.
@@ -117,7 +117,7 @@ public sealed class KillLoopTests(ITestOutputHelper output)
                     onEvent(e);
                 }
 
-                if (events.Count > 0 && events[^1].StateChanged is { } last && Watcher.IsTerminal(last.State))
+                if (events.Count > 0 && events[^1].StateChanged is { } last && Burst.Contracts.JobStates.IsTerminal(last.State))
                 {
                     return events;
                 }

@@ -90,7 +90,7 @@ public sealed class TrainCommandTests
 
         var error = Assert.Throws<UsageException>(() => TrainOptions.Parse(["--configs", configs]));
 
-        Assert.Contains("config #2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("config [1]", error.Message, StringComparison.Ordinal);
         Assert.Contains("max_depht", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,20 +1,25 @@
 using Burst.Cli.Watching;
 using Burst.V1;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Burst.Cli.Rendering;
 
 /// <summary>
-/// A terminal view: a progress bar of trials done out of the total with the state, the best score and
-/// the ETA, and above it a line per trial, worker change, log line and state change.
+/// A terminal view: a live region with a progress bar of trials done out of the total (the state,
+/// the best score and the ETA), the workers table and the top trials; above it a line per trial,
+/// worker change, log line and state change, each cut to the console's width so that none wraps
+/// into the region.
 /// </summary>
 internal sealed class LiveWatchView(IAnsiConsole console) : IWatchView
 {
     public async Task FollowAsync(IAsyncEnumerable<JobEvent> events, JobWatchState state, CancellationToken cancellationToken)
     {
+        var board = new FleetBoard(state.Scoring);
         var progress = console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
+            .UseRenderHook((bar, _) => Region(bar, board, state.Scoring, console.Profile.Width))
             .Columns(
                 new SpinnerColumn(),
                 new TaskDescriptionColumn { Alignment = Justify.Left },
@@ -28,12 +33,14 @@ internal sealed class LiveWatchView(IAnsiConsole console) : IWatchView
             await foreach (var jobEvent in events.WithCancellation(cancellationToken))
             {
                 state.Apply(jobEvent);
+                board.Apply(jobEvent);
                 if (jobEvent.KindCase != JobEvent.KindOneofCase.Progress)
                 {
-                    console.MarkupLine(Style(jobEvent, EventText.Line(jobEvent, state.Scoring)));
+                    console.Write(new Spectre.Console.Text(ConsoleLine.Fit(EventText.Line(jobEvent, state.Scoring), console.Profile.Width) + Environment.NewLine, Style(jobEvent)));
                 }
 
                 Update(task, state);
+                context.Refresh();
             }
 
             if (state.IsTerminal)
@@ -43,7 +50,24 @@ internal sealed class LiveWatchView(IAnsiConsole console) : IWatchView
         });
     }
 
-    public void Notice(string message) => console.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
+    public void Notice(string message) =>
+        console.Write(new Spectre.Console.Text(ConsoleLine.Fit(message, console.Profile.Width) + Environment.NewLine, new Style(Color.Yellow)));
+
+    private static IRenderable Region(IRenderable bar, FleetBoard board, Scoring scoring, int width)
+    {
+        var parts = new List<IRenderable> { bar };
+        if (FleetTables.Workers(board) is { } workers)
+        {
+            parts.Add(workers);
+        }
+
+        if (FleetTables.Top(board, scoring, width) is { } top)
+        {
+            parts.Add(top);
+        }
+
+        return new Rows(parts);
+    }
 
     private static void Update(ProgressTask task, JobWatchState state)
     {
@@ -70,16 +94,12 @@ internal sealed class LiveWatchView(IAnsiConsole console) : IWatchView
         return string.Join("  ", parts);
     }
 
-    private static string Style(JobEvent jobEvent, string line)
+    private static Style Style(JobEvent jobEvent) => jobEvent.KindCase switch
     {
-        var escaped = Markup.Escape(line);
-        return jobEvent.KindCase switch
-        {
-            JobEvent.KindOneofCase.StateChanged when jobEvent.StateChanged.State == JobState.Failed => $"[red]{escaped}[/]",
-            JobEvent.KindOneofCase.StateChanged => $"[bold]{escaped}[/]",
-            JobEvent.KindOneofCase.Log or JobEvent.KindOneofCase.Worker => $"[grey]{escaped}[/]",
-            JobEvent.KindOneofCase.Result => $"[green]{escaped}[/]",
-            _ => escaped,
-        };
-    }
+        JobEvent.KindOneofCase.StateChanged when jobEvent.StateChanged.State == JobState.Failed => new Style(Color.Red),
+        JobEvent.KindOneofCase.StateChanged => new Style(decoration: Decoration.Bold),
+        JobEvent.KindOneofCase.Log or JobEvent.KindOneofCase.Worker => new Style(Color.Grey),
+        JobEvent.KindOneofCase.Result => new Style(Color.Green),
+        _ => Spectre.Console.Style.Plain,
+    };
 }

@@ -1,3 +1,4 @@
+using Burst.Contracts;
 using Burst.V1;
 
 namespace Burst.Cli.Watching;

@@ -1,3 +1,5 @@
+using Burst.Training;
+
 namespace Burst.Cli.Watching;
 
 /// <summary>
@@ -14,10 +16,5 @@ public sealed record WatchRetryPolicy(TimeSpan InitialDelay, TimeSpan MaxDelay, 
         TimeSpan.FromSeconds(60),
         TimeSpan.FromSeconds(10));
 
-    public TimeSpan DelayBeforeAttempt(int failuresInARow)
-    {
-        var factor = Math.Pow(2, Math.Min(failuresInARow, 20));
-        var delay = TimeSpan.FromTicks((long)Math.Min(InitialDelay.Ticks * factor, MaxDelay.Ticks));
-        return delay;
-    }
+    public TimeSpan DelayBeforeAttempt(int failuresInARow) => new Backoff(InitialDelay, MaxDelay).Delay(failuresInARow);
 }

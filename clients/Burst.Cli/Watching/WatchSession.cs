@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Burst.Contracts;
 using Burst.V1;
 using Grpc.Core;
 

@@ -1,3 +1,5 @@
+using Burst.Training;
+
 namespace Burst.Cloud.Compute;
 
 /// <summary>
@@ -8,6 +10,8 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan M
 {
     public static RetryPolicy Default { get; } = new(6, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
 
+    private Backoff Backoff => new(BaseDelay, MaxDelay, Jitter: 0.5);
+
     public TimeSpan Delay(int retry, TimeSpan? retryAfter)
     {
         if (retryAfter is { } after && after > TimeSpan.Zero)
@@ -15,7 +19,6 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan BaseDelay, TimeSpan M
             return after < MaxDelay ? after : MaxDelay;
         }
 
-        var ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, retry));
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+        return Backoff.Delay(retry);
     }
 }

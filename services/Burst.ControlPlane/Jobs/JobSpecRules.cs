@@ -15,8 +15,8 @@ internal static partial class JobSpecRules
 {
     public const string BundledTrainUri = "bundled://census/adult.data";
     public const string BundledTestUri = "bundled://census/adult.test";
-    public const int DefaultTrials = 20;
-    public const int DefaultFolds = 3;
+    public const int DefaultTrials = SearchDefaults.Trials;
+    public const int DefaultFolds = SearchDefaults.Folds;
     public const int DefaultWorkers = 1;
     public const int DefaultMaxRestarts = 2;
     public const string LocalProvider = "local";
@@ -94,7 +94,7 @@ internal static partial class JobSpecRules
         var search = spec.Search;
         if (search.Strategy == SearchStrategy.Unspecified)
         {
-            search.Strategy = search.Configs.Count > 0 ? SearchStrategy.Explicit : SearchStrategy.Random;
+            search.Strategy = search.Configs.Count > 0 ? SearchStrategy.Explicit : SearchMapping.FromStrategy(SearchDefaults.Strategy);
         }
 
         if (search.Configs.Count > 0)
@@ -114,7 +114,7 @@ internal static partial class JobSpecRules
 
         if (search.Scoring == V1.Scoring.Unspecified)
         {
-            search.Scoring = V1.Scoring.Accuracy;
+            search.Scoring = SearchMapping.FromScoring(SearchDefaults.Scoring);
         }
 
         if (search.Space.Count == 0)

@@ -44,11 +44,10 @@ internal static class JobTransitions
     /// <summary>The states of a job the coordinator holds: its workers may run.</summary>
     public static readonly JobState[] Active = [JobState.Provisioning, JobState.Running, JobState.Cancelling];
 
-    public static bool IsTerminal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+    public static bool IsTerminal(JobState state) => Contracts.JobStates.IsTerminal(state);
 
     /// <summary>True for the event that ends a job's history: the change to a terminal state.</summary>
-    public static bool IsTerminalEvent(JobEvent e) =>
-        e.KindCase == JobEvent.KindOneofCase.StateChanged && IsTerminal(e.StateChanged.State);
+    public static bool IsTerminalEvent(JobEvent e) => Contracts.JobStates.IsTerminal(e);
 
     /// <summary>Staying is always allowed; a move must be a row of the table.</summary>
     public static bool IsAllowed(JobState from, JobState to) => from == to || Moves.Any(m => m.From == from && m.To == to);

@@ -49,7 +49,7 @@ public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILo
         var outbox = new ReportOutbox();
         await using var work = new JobWork(settings, outbox, store, loggers.CreateLogger<JobWork>(), trace);
 
-        var delay = TimeSpan.FromMilliseconds(200);
+        var retries = 0;
         var lastContact = time.GetUtcNow();
         while (true)
         {
@@ -61,7 +61,7 @@ public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILo
                 var end = await RunConnectionAsync(client, outbox, work, () =>
                 {
                     lastContact = time.GetUtcNow();
-                    delay = TimeSpan.FromMilliseconds(200);
+                    retries = 0;
                 }, ct).ConfigureAwait(false);
                 switch (end)
                 {
@@ -95,9 +95,9 @@ public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILo
                 return Outcome.GaveUp;
             }
 
+            var delay = settings.Reconnect.Delay(retries++);
             AgentLog.Reconnecting(_logger, reason, delay);
             await Task.Delay(delay, time, ct).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
         }
     }
 

@@ -1,3 +1,5 @@
+using Burst.Training;
+
 namespace Burst.TrainerAgent.Agent;
 
 /// <summary>What to do once the control plane says the job is over.</summary>
@@ -34,6 +36,14 @@ public sealed record AgentSettings(
 
     /// <summary>The private CA that issued the control plane's certificate, when the system roots do not cover it.</summary>
     public Burst.Cloud.Tls.PrivateCaTrust? Trust { get; init; }
+
+    /// <summary>
+    /// Waits between attach attempts, reset by any contact. Jittered, so that a fleet cut off by a
+    /// control-plane restart does not come back in one burst.
+    /// </summary>
+    public static readonly Backoff DefaultReconnect = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Jitter: 0.5);
+
+    public Backoff Reconnect { get; init; } = DefaultReconnect;
 
     /// <summary>
     /// On a Compute Engine VM the same settings are instance attributes (custom metadata) that the

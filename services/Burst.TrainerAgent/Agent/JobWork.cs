@@ -6,6 +6,7 @@ using Burst.Training.Storage;
 using Burst.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
+using static Burst.Contracts.SearchMapping;
 
 namespace Burst.TrainerAgent.Agent;
 
@@ -249,7 +250,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
             AgentLog.TrialDone(logger, outcome.Trial.TrialId, outcome.Trial.Rung, outcome.MeanScore, outcome.Duration);
         }
 
-        outbox.Add(new Report { Trial = ToTrialResult(outcome) });
+        outbox.Add(new Report { Trial = ToTrialResult(outcome, settings.WorkerId) });
         lock (_holding)
         {
             _held--;
@@ -375,71 +376,5 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
     private void Log(string level, string message) =>
         outbox.Add(new Report { Log = new LogLine { WorkerId = settings.WorkerId, Level = level, Message = message } });
 
-    private TrialResult ToTrialResult(TrialOutcome outcome)
-    {
-        var result = new TrialResult
-        {
-            TrialId = outcome.Trial.TrialId,
-            Rung = outcome.Trial.Rung,
-            Rounds = outcome.Trial.Rounds,
-            MeanScore = outcome.MeanScore,
-            Duration = Duration.FromTimeSpan(outcome.Duration),
-            WorkerId = settings.WorkerId,
-            Params = new ParamSet(),
-        };
-        result.FoldScores.AddRange(outcome.FoldScores);
-        result.FoldRounds.AddRange(outcome.FoldRounds ?? []);
-        foreach (var (name, value) in outcome.Trial.Params)
-        {
-            result.Params.Values[name] = value;
-        }
-        return result;
-    }
-
-    internal static TrialSpec ToTrialSpec(TrialToRun trial) =>
-        new(trial.TrialId, trial.Rung, trial.Rounds, new Dictionary<string, double>(trial.Params?.Values ?? new Google.Protobuf.Collections.MapField<string, double>()));
-
-    internal static DatasetSpec ToDatasetSpec(Dataset dataset)
-    {
-        var format = dataset.Format switch
-        {
-            DataFormat.Csv => DatasetFormat.Csv,
-            DataFormat.Census => DatasetFormat.Census,
-            _ => string.IsNullOrEmpty(dataset.LabelColumn) ? DatasetFormat.Census : DatasetFormat.Csv,
-        };
-        return new DatasetSpec(
-            dataset.TrainUri,
-            string.IsNullOrEmpty(dataset.TestUri) ? null : dataset.TestUri,
-            format,
-            string.IsNullOrEmpty(dataset.LabelColumn) ? null : dataset.LabelColumn,
-            string.IsNullOrEmpty(dataset.PositiveLabel) ? null : dataset.PositiveLabel);
-    }
-
-    internal static ScoringKind ToScoring(V1.Scoring scoring) => scoring switch
-    {
-        V1.Scoring.RocAuc => ScoringKind.RocAuc,
-        V1.Scoring.LogLoss => ScoringKind.LogLoss,
-        _ => ScoringKind.Accuracy,
-    };
-
-    internal static SearchStrategyKind ToStrategy(SearchStrategy strategy) => strategy switch
-    {
-        SearchStrategy.SuccessiveHalving => SearchStrategyKind.SuccessiveHalving,
-        SearchStrategy.Explicit => SearchStrategyKind.Explicit,
-        _ => SearchStrategyKind.Random,
-    };
-
-    private static int Folds(JobSpec spec) => spec.Search.Folds > 0 ? spec.Search.Folds : 3;
-
-    private static V1.Metrics ToMetrics(Training.Metrics m) => new()
-    {
-        Accuracy = m.Accuracy,
-        RocAuc = m.RocAuc,
-        LogLoss = m.LogLoss,
-        TruePositives = m.TruePositives,
-        FalsePositives = m.FalsePositives,
-        TrueNegatives = m.TrueNegatives,
-        FalseNegatives = m.FalseNegatives,
-        Count = m.Count,
-    };
+    private static int Folds(JobSpec spec) => SearchDefaults.FoldsOr(spec.Search.Folds);
 }

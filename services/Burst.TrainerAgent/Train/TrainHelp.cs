@@ -1,8 +1,10 @@
+using Burst.Training.Search;
+
 namespace Burst.TrainerAgent.Train;
 
 internal static class TrainHelp
 {
-    public const string Text = """
+    public static readonly string Text = $$"""
         usage: burst-agent train [flags]
           --census-data-path DIR     folder with adult.data and adult.test (default: the bundled copy)
           --train-uri U --test-uri U a CSV (or census) training and test file instead (paths, file://; .gz read as is)
@@ -17,9 +19,9 @@ internal static class TrainHelp
           --tpe-startup-trials N     tpe: random trials before the estimator takes over (default 10)
           --parallel-trials N        tpe: trials in flight at once, each decided when a slot frees (default 1)
           --early-stopping-rounds N  stop each fold when its held-out score has not improved for N rounds (default 0: off)
-          --folds K                  stratified cross-validation folds (default 3)
+          --folds K                  stratified cross-validation folds (default {{SearchDefaults.Folds}})
           --seed S                   sampling and XGBoost seed (default 0)
-          --scoring accuracy|roc_auc|log_loss   (default accuracy)
+          --scoring accuracy|roc_auc|log_loss   (default {{TrainOptions.Scorings.First(s => s.Value == SearchDefaults.Scoring).Key}})
           --threads N                cores to use (default: all)
           --json                     end with one JSON line instead of the closing text lines
         """;

@@ -53,7 +53,7 @@ internal sealed record TrainOptions(
         var a = Arguments.Parse("train", args, ValueFlags, Switches);
         var dataset = ParseDataset(a);
         var configsPath = a.NonEmpty("configs");
-        var configs = configsPath is null ? null : ConfigsFile.Read(configsPath);
+        var configs = configsPath is null ? null : ReadConfigs(configsPath);
         var strategy = a.Choice("strategy", configs is null ? SearchStrategyKind.Random : SearchStrategyKind.Explicit, Strategies);
         if (strategy == SearchStrategyKind.Explicit && configs is null)
         {
@@ -84,9 +84,9 @@ internal sealed record TrainOptions(
         var search = new SearchSettings(
             strategy,
             a.Int("cv-iterations", DefaultTrials, 1, 100_000),
-            a.Int("folds", 3, 2, 100),
+            a.Int("folds", SearchDefaults.Folds, 2, 100),
             a.Long("seed", 0),
-            a.Choice("scoring", ScoringKind.Accuracy, Scorings),
+            a.Choice("scoring", SearchDefaults.Scoring, Scorings),
             spacePath is null ? SearchSpace.Default : SpaceFile.Read(spacePath),
             configs,
             a.Int("early-stopping-rounds", 0, 0, 100_000),
@@ -98,6 +98,18 @@ internal sealed record TrainOptions(
             a.Int("threads", 0, 1, 4096),
             a.Has("json"),
             a.Int("parallel-trials", 1, 1, 1024));
+    }
+
+    private static IReadOnlyList<IReadOnlyDictionary<string, double>> ReadConfigs(string path)
+    {
+        try
+        {
+            return ConfigsFile.Read(path, $"train: --configs {path}");
+        }
+        catch (ConfigsFileException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     private static DatasetSpec ParseDataset(Arguments a)

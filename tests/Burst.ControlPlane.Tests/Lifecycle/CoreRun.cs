@@ -36,7 +36,7 @@ internal sealed class CoreRun
     public static CoreRun Scheduled(JobSpec spec, double hourlyUsd = 0)
     {
         var run = Queued(spec);
-        run.Do(new Scheduled(true, SearchMapping.CreatePlanner(run.Job.Spec), null, hourlyUsd));
+        run.Do(new Scheduled(true, Burst.Contracts.SearchMapping.CreatePlanner(run.Job.Spec), null, hourlyUsd));
         return run;
     }
 

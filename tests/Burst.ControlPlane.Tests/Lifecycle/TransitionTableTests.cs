@@ -192,5 +192,5 @@ public sealed class TransitionTableTests
         return run;
     }
 
-    private static Training.Search.ITrialPlanner SearchPlanner(CoreRun run) => Burst.ControlPlane.Runtime.SearchMapping.CreatePlanner(run.Job.Spec);
+    private static Training.Search.ITrialPlanner SearchPlanner(CoreRun run) => Burst.Contracts.SearchMapping.CreatePlanner(run.Job.Spec);
 }

@@ -1,3 +1,4 @@
+using Burst.Contracts;
 using Burst.V1;
 using Grpc.Core;
 
@@ -5,9 +6,6 @@ namespace Burst.EndToEnd.Tests.Infrastructure;
 
 internal static class Watcher
 {
-    public static bool IsTerminal(JobState state) =>
-        state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
-
     /// <summary>Reads WatchJob until it ends, calling <paramref name="onEvent"/> for each event.</summary>
     public static async Task<List<JobEvent>> CollectAsync(JobService.JobServiceClient jobs, string jobId, long after = 0,
         Func<JobEvent, Task>? onEvent = null, TimeSpan? timeout = null)
@@ -51,7 +49,7 @@ internal static class Watcher
                     }
                 }
 
-                if (events.Count > 0 && events[^1].KindCase == JobEvent.KindOneofCase.StateChanged && IsTerminal(events[^1].StateChanged.State))
+                if (events.Count > 0 && JobStates.IsTerminal(events[^1]))
                 {
                     return events;
                 }
