@@ -3,8 +3,12 @@ using Burst.Training.Search;
 
 namespace Burst.Training;
 
-/// <summary>A whole search on one machine: what to search, on which data, with how many cores (0: all).</summary>
-public sealed record SearchRequest(TabularData Train, TabularData? Test, SearchSettings Settings, int Cores = 0);
+/// <summary>
+/// A whole search on one machine: what to search, on which data, with how many cores (0: all).
+/// <paramref name="ParallelTrials"/> is how many trials a TPE search keeps in flight (0: one); each
+/// is decided when a slot frees, from the results committed by then.
+/// </summary>
+public sealed record SearchRequest(TabularData Train, TabularData? Test, SearchSettings Settings, int Cores = 0, int ParallelTrials = 0);
 
 /// <summary>The outcome of <see cref="SearchRunner.RunAsync"/>; owns the refitted model.</summary>
 public sealed class SearchResult(
@@ -32,7 +36,7 @@ public sealed class SearchResult(
     /// <summary>Models trained: one per trial and fold, plus the refit.</summary>
     public int Fits { get; } = fits;
 
-    /// <summary>Boosting rounds actually run: every fold of every trial (continued halving trials count their added rounds only), plus the refit's.</summary>
+    /// <summary>Boosting rounds actually run: every fold of every trial (continued halving trials count their added rounds only, early-stopped folds the rounds they trained), plus the refit's.</summary>
     public long BoostingRounds { get; } = boostingRounds;
 
     public void Dispose() => Model.Dispose();
@@ -54,6 +58,12 @@ public static class SearchRunner
         {
             // A halving rung continues its survivors' boosters from the rung before.
             validator.ContinueTrials = settings.Strategy == SearchStrategyKind.SuccessiveHalving;
+            validator.EarlyStoppingRounds = settings.EarlyStoppingRounds;
+            if (settings.Strategy == SearchStrategyKind.Tpe)
+            {
+                await RunOnDemandAsync(planner, validator, cores, Math.Max(1, request.ParallelTrials), completed, onTrial, ct).ConfigureAwait(false);
+            }
+
             // Successive halving needs a rung's results before it knows the next rung's trials.
             for (var pending = planner.Pending(completed); pending.Count > 0; pending = planner.Pending(completed))
             {
@@ -75,11 +85,13 @@ public static class SearchRunner
         }
 
         var best = planner.Best(completed);
-        var model = Refit.Run(request.Train, best.Trial, cores, ct, settings.Seed);
+        // With early stopping the refit trains the folds' mean best iteration, not the budget.
+        var refit = best.Trial with { Rounds = best.RefitRounds };
+        var model = Refit.Run(request.Train, refit, cores, ct, settings.Seed);
         try
         {
             var searchTime = Stopwatch.GetElapsedTime(started);
-            rounds += best.Trial.Rounds;
+            rounds += refit.Rounds;
             var test = request.Test is null ? null : model.Evaluate(request.Test);
             return new SearchResult(best, completed, model, test, searchTime, completed.Count * settings.Folds + 1, rounds);
         }
@@ -88,5 +100,81 @@ public static class SearchRunner
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="slots"/> trials in flight, asking the planner for the next one each time
+    /// a trial finishes, so an adaptive planner decides it from every result committed so far
+    /// (the trials still running count as provisional ones). The cores are shared out evenly among
+    /// the slots.
+    /// </summary>
+    private static async Task RunOnDemandAsync(
+        ITrialPlanner planner,
+        CrossValidator validator,
+        int cores,
+        int slots,
+        List<TrialOutcome> completed,
+        Func<TrialOutcome, ValueTask>? onTrial,
+        CancellationToken ct)
+    {
+        var parallelism = Parallelism.For(Math.Max(1, cores / slots), validator.Folds);
+        var running = new Dictionary<Task<TrialOutcome>, TrialSpec>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        try
+        {
+            while (true)
+            {
+                if (running.Count < slots && !planner.IsFinished(completed))
+                {
+                    foreach (var trial in planner.Next(completed, running.Values.ToArray(), slots - running.Count))
+                    {
+                        running.Add(RunOneAsync(validator, trial, parallelism, stop.Token), trial);
+                    }
+                }
+
+                if (running.Count == 0)
+                {
+                    return;
+                }
+
+                var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+                running.Remove(done);
+                var outcome = await done.ConfigureAwait(false);
+                completed.Add(outcome);
+                if (onTrial is not null)
+                {
+                    await onTrial(outcome).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            // One failed trial fails the search: stop the others and wait for them before the validator goes.
+            await stop.CancelAsync().ConfigureAwait(false);
+            foreach (var task in running.Keys)
+            {
+                try
+                {
+                    await task.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Secondary to the failure being rethrown.
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<TrialOutcome> RunOneAsync(CrossValidator validator, TrialSpec trial, Parallelism parallelism, CancellationToken ct)
+    {
+        TrialOutcome? result = null;
+        await validator.RunAsync([trial], parallelism, outcome =>
+        {
+            result = outcome;
+            return ValueTask.CompletedTask;
+        }, ct).ConfigureAwait(false);
+        return result ?? throw new InvalidOperationException($"Trial {trial.TrialId} finished without an outcome.");
     }
 }

@@ -234,6 +234,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         // Successive halving promotes survivors to more rounds: continuing their fold models from
         // the last rung costs only the new rounds (when the survivor comes back to this worker).
         _validator.ContinueTrials = spec.Search.Strategy == SearchStrategy.SuccessiveHalving;
+        _validator.EarlyStoppingRounds = spec.Search.EarlyStoppingRounds;
     }
 
     private ValueTask OnTrialAsync(TrialOutcome outcome)
@@ -387,6 +388,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
             Params = new ParamSet(),
         };
         result.FoldScores.AddRange(outcome.FoldScores);
+        result.FoldRounds.AddRange(outcome.FoldRounds ?? []);
         foreach (var (name, value) in outcome.Trial.Params)
         {
             result.Params.Values[name] = value;

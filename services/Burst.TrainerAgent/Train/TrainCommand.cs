@@ -23,15 +23,19 @@ internal static class TrainCommand
 
         var data = await DatasetLoader.LoadAsync(options.Dataset, store, ct).ConfigureAwait(false);
         using var result = await SearchRunner.RunAsync(
-            new SearchRequest(data.Train, data.Test, options.Search, options.Threads),
+            new SearchRequest(data.Train, data.Test, options.Search, options.Threads, options.ParallelTrials),
             async outcome => await output.WriteLineAsync(TrialLine(outcome)).ConfigureAwait(false),
             ct).ConfigureAwait(false);
 
         var manifest = new BundleManifest(
             data.Encoding,
             result.Best.Trial.Params,
-            result.Best.Trial.Rounds,
-            new CrossValidationSummary(options.Search.Strategy, options.Search.Scoring, options.Search.Folds, result.Trials.Count, result.Best.MeanScore),
+            result.Model.Rounds,
+            new CrossValidationSummary(options.Search.Strategy, options.Search.Scoring, options.Search.Folds, result.Trials.Count, result.Best.MeanScore)
+            {
+                EarlyStoppingRounds = options.Search.EarlyStoppingRounds,
+                BestFoldRounds = result.Best.FoldRounds,
+            },
             result.TestMetrics,
             new DataProvenance(options.Dataset.TrainUri, data.TrainSha256, options.Dataset.TestUri, data.TestSha256),
             BundleManifest.CurrentVersions(),
@@ -57,7 +61,8 @@ internal static class TrainCommand
     {
         var t = outcome.Trial;
         var folds = string.Join(", ", outcome.FoldScores.Select(Format));
-        return $"trial {t.TrialId} rung {t.Rung} rounds {t.Rounds}: mean {Format(outcome.MeanScore)} folds [{folds}] " +
+        var kept = outcome.FoldRounds is { } rounds ? $" kept [{string.Join(", ", rounds)}]" : "";
+        return $"trial {t.TrialId} rung {t.Rung} rounds {t.Rounds}{kept}: mean {Format(outcome.MeanScore)} folds [{folds}] " +
                $"{outcome.Duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)}s {ParamsJson(t.Params)}";
     }
 
@@ -69,7 +74,7 @@ internal static class TrainCommand
             ["impl"] = "burst_agent",
             ["strategy"] = options.Search.Strategy.ToString(),
             ["scoring"] = options.Search.Scoring.ToString(),
-            ["configs"] = TrialPlanner.Candidates(options.Search).Count,
+            ["configs"] = options.Search.Strategy == SearchStrategyKind.Tpe ? options.Search.Trials : TrialPlanner.Candidates(options.Search).Count,
             ["trials"] = result.Trials.Count,
             ["folds"] = options.Search.Folds,
             ["threads"] = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
@@ -83,6 +88,12 @@ internal static class TrainCommand
             ["test_logloss"] = result.TestMetrics is { } l ? Math.Round(l.LogLoss, 5) : null,
             ["best_params"] = result.Best.Trial.Params,
             ["best_rounds"] = result.Best.Trial.Rounds,
+            ["refit_rounds"] = result.Model.Rounds,
+            ["early_stopping_rounds"] = options.Search.EarlyStoppingRounds,
+            ["parallel_trials"] = options.ParallelTrials,
+            ["rounds_saved"] = result.Trials.Sum(o => EarlyStopping.RoundsSaved(o.Trial.Rounds, o.FoldRounds ?? [], options.Search.EarlyStoppingRounds)),
+            // Mean CV score of every rung-0 trial by trial id (hand-out order), for best-after-k curves.
+            ["trial_scores"] = result.Trials.Where(o => o.Trial.Rung == 0).OrderBy(o => o.Trial.TrialId).Select(o => Math.Round(o.MeanScore, 6)).ToArray(),
             ["model_path"] = modelUri,
         };
         return JsonSerializer.Serialize(summary);

@@ -10,7 +10,8 @@ internal sealed record TrainOptions(
     string ModelOutput,
     SearchSettings Search,
     int Threads,
-    bool Json)
+    bool Json,
+    int ParallelTrials = 1)
 {
     /// <summary>Configs sampled when neither --cv-iterations nor --configs is given.</summary>
     public const int DefaultTrials = 10;
@@ -20,7 +21,8 @@ internal sealed record TrainOptions(
     public static readonly string[] ValueFlags =
     [
         "census-data-path", "model-output-path", "cv-iterations", "configs", "folds", "seed", "scoring", "strategy", "threads",
-        "train-uri", "test-uri", "format", "label-column", "positive-label",
+        "train-uri", "test-uri", "format", "label-column", "positive-label", "space", "early-stopping-rounds", "tpe-startup-trials",
+        "parallel-trials",
     ];
 
     public static readonly string[] Switches = ["json"];
@@ -37,6 +39,7 @@ internal sealed record TrainOptions(
         ["random"] = SearchStrategyKind.Random,
         ["successive_halving"] = SearchStrategyKind.SuccessiveHalving,
         ["explicit"] = SearchStrategyKind.Explicit,
+        ["tpe"] = SearchStrategyKind.Tpe,
     };
 
     public static readonly Dictionary<string, DatasetFormat> Formats = new(StringComparer.Ordinal)
@@ -62,20 +65,39 @@ internal sealed record TrainOptions(
             throw new UsageException("train: --cv-iterations samples configs; it cannot be combined with --configs, which lists them.");
         }
 
+        var spacePath = a.NonEmpty("space");
+        if (configs is not null && spacePath is not null)
+        {
+            throw new UsageException("train: --space is sampled from; it cannot be combined with --configs, which lists the configs.");
+        }
+
+        if (strategy == SearchStrategyKind.Tpe && configs is not null)
+        {
+            throw new UsageException("train: --strategy tpe samples from the space; it cannot be combined with --configs.");
+        }
+
+        if (strategy != SearchStrategyKind.Tpe && (a.Has("tpe-startup-trials") || a.Has("parallel-trials")))
+        {
+            throw new UsageException("train: --tpe-startup-trials and --parallel-trials go with --strategy tpe.");
+        }
+
         var search = new SearchSettings(
             strategy,
             a.Int("cv-iterations", DefaultTrials, 1, 100_000),
             a.Int("folds", 3, 2, 100),
             a.Long("seed", 0),
             a.Choice("scoring", ScoringKind.Accuracy, Scorings),
-            SearchSpace.Default,
-            configs);
+            spacePath is null ? SearchSpace.Default : SpaceFile.Read(spacePath),
+            configs,
+            a.Int("early-stopping-rounds", 0, 0, 100_000),
+            a.Int("tpe-startup-trials", 0, 1, 100_000));
         return new TrainOptions(
             dataset,
             a.NonEmpty("model-output-path") ?? DefaultModelOutput,
             search,
             a.Int("threads", 0, 1, 4096),
-            a.Has("json"));
+            a.Has("json"),
+            a.Int("parallel-trials", 1, 1, 1024));
     }
 
     private static DatasetSpec ParseDataset(Arguments a)

@@ -20,6 +20,7 @@ public sealed partial class CrossValidator : IDisposable
     private readonly Dictionary<(int TrialId, int Fold), KeptModel> _kept = [];
     private readonly Lock _gate = new();
     private long _boostedRounds;
+    private int _earlyStoppingRounds;
     private bool _disposed;
 
     private CrossValidator(TabularData train, int folds, long seed, ScoringKind scoring, bool shuffleFolds)
@@ -68,6 +69,20 @@ public sealed partial class CrossValidator : IDisposable
     /// </summary>
     public bool ContinueTrials { get; set; }
 
+    /// <summary>
+    /// Stop each fold's booster once its held-out fold's score (the validator's scoring, as XGBoost
+    /// evaluates it each round) has not improved for this many rounds; 0 (the default) trains every
+    /// round. The fold keeps its best iteration: the outcome's fold scores are the scores there, and
+    /// <see cref="TrialOutcome.FoldRounds"/> the rounds each fold kept. Early-stopped trials are not
+    /// kept for <see cref="ContinueTrials"/>: a continued booster would have to resume the stopping
+    /// state too.
+    /// </summary>
+    public int EarlyStoppingRounds
+    {
+        get => _earlyStoppingRounds;
+        set => _earlyStoppingRounds = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "EarlyStoppingRounds must not be negative (0 turns early stopping off).");
+    }
+
     /// <summary>Boosting rounds actually run by this validator (continued trials count only their new rounds).</summary>
     public long BoostedRounds => Interlocked.Read(ref _boostedRounds);
 
@@ -104,7 +119,8 @@ public sealed partial class CrossValidator : IDisposable
         ReleaseKeptBoostersNotIn(trials);
 
         // Longest fits first, so the last ones to finish are short and no core idles long at the end.
-        var order = trials.Select((t, i) => (Trial: t, State: new TrialState(t, Folds)))
+        var patience = _earlyStoppingRounds;
+        var order = trials.Select((t, i) => (Trial: t, State: new TrialState(t, Folds, patience > 0)))
             .OrderByDescending(x => (double)x.Trial.Rounds * Math.Max(1, x.Trial.Params.GetValueOrDefault(HyperParameters.MaxDepth, 6)))
             .ThenBy(x => x.Trial.TrialId)
             .Select(x => x.State)
@@ -126,8 +142,8 @@ public sealed partial class CrossValidator : IDisposable
                         stop.Token.ThrowIfCancellationRequested();
                         var (state, fold) = work[item];
                         state.Begin();
-                        var score = FitFold(state.Trial, fold, parallelism.ThreadsPerTrial, predictions, stop.Token);
-                        if (state.Record(fold, score) is { } outcome)
+                        var (score, kept) = FitFold(state.Trial, fold, parallelism.ThreadsPerTrial, patience, predictions, stop.Token);
+                        if (state.Record(fold, score, kept) is { } outcome)
                         {
                             finished.Writer.TryWrite(outcome);
                         }
@@ -175,14 +191,23 @@ public sealed partial class CrossValidator : IDisposable
     private static Exception? RootCause(AggregateException? failure) =>
         failure?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) ?? failure?.InnerExceptions.FirstOrDefault();
 
-    /// <summary>Trains one trial on one fold's training rows and scores it on the fold's held-out rows.</summary>
-    private double FitFold(TrialSpec trial, int fold, int threads, float[] predictions, CancellationToken ct)
+    /// <summary>
+    /// Trains one trial on one fold's training rows and scores it on the fold's held-out rows; with
+    /// <paramref name="patience"/> &gt; 0, early-stopped and scored at its best iteration, whose
+    /// rounds it returns as well.
+    /// </summary>
+    private (double Score, int Kept) FitFold(TrialSpec trial, int fold, int threads, int patience, float[] predictions, CancellationToken ct)
     {
         var set = FoldsFor(BoosterParameters.MaxBin(trial.Params));
         var (train, validation, labels) = set.Folds[fold];
         var parameters = BoosterParameters.For(trial.Params, threads, _seed);
-        using var booster = TakeKept(trial, fold) is { } kept
-            ? Booster.Continue(train, kept.Model, parameters)
+        if (patience > 0)
+        {
+            return FitFoldEarlyStopped(trial, train, validation, labels, parameters, patience, predictions, ct);
+        }
+
+        using var booster = TakeKept(trial, fold) is { } previous
+            ? Booster.Continue(train, previous.Model, parameters)
             : Booster.Create(train, parameters);
         var before = booster.BoostedRounds;
         booster.Train(train, trial.Rounds, ct);
@@ -203,7 +228,25 @@ public sealed partial class CrossValidator : IDisposable
             }
         }
 
-        return score;
+        return (score, trial.Rounds);
+    }
+
+    private (double Score, int Kept) FitFoldEarlyStopped(
+        TrialSpec trial,
+        DMatrix train,
+        DMatrix validation,
+        float[] labels,
+        IReadOnlyList<KeyValuePair<string, string>> parameters,
+        int patience,
+        float[] predictions,
+        CancellationToken ct)
+    {
+        using var booster = Booster.Create(train, parameters.Append(new("eval_metric", EarlyStopping.MetricFor(_scoring))));
+        var (kept, trained) = EarlyStopping.Train(booster, train, validation, trial.Rounds, patience, _scoring, ct);
+        Interlocked.Add(ref _boostedRounds, trained);
+        var output = predictions.AsSpan(0, labels.Length);
+        booster.PredictInto(validation, output, kept);
+        return (Search.Scoring.Score(_scoring, labels, output), kept);
     }
 
     /// <summary>Row and column sampling draw from XGBoost's random stream, which other fits on the same thread advance in between.</summary>
@@ -281,10 +324,11 @@ public sealed partial class CrossValidator : IDisposable
     /// <summary>A fold's model after a run, kept so a later rung can continue it.</summary>
     private sealed record KeptModel(byte[] Model, int Rounds, IReadOnlyDictionary<string, double> Params);
 
-    /// <summary>Fold scores of one trial as they come in; the last fold in makes the outcome.</summary>
-    private sealed class TrialState(TrialSpec trial, int folds)
+    /// <summary>Fold scores (and with early stopping, kept rounds) of one trial as they come in; the last fold in makes the outcome.</summary>
+    private sealed class TrialState(TrialSpec trial, int folds, bool earlyStopping)
     {
         private readonly double[] _scores = new double[folds];
+        private readonly int[] _kept = new int[folds];
         private long _started;
         private int _remaining = folds;
 
@@ -293,16 +337,17 @@ public sealed partial class CrossValidator : IDisposable
         /// <summary>Marks the start of the trial's first fold; a trial's duration does not include its wait in the queue.</summary>
         public void Begin() => Interlocked.CompareExchange(ref _started, Stopwatch.GetTimestamp(), 0);
 
-        public TrialOutcome? Record(int fold, double score)
+        public TrialOutcome? Record(int fold, double score, int kept)
         {
             _scores[fold] = score;
+            _kept[fold] = kept;
             if (Interlocked.Decrement(ref _remaining) != 0)
             {
                 return null;
             }
 
             // The decrement is a full fence: every other fold's score is visible here.
-            return new TrialOutcome(Trial, _scores, _scores.Average(), Stopwatch.GetElapsedTime(_started));
+            return new TrialOutcome(Trial, _scores, _scores.Average(), Stopwatch.GetElapsedTime(_started), earlyStopping ? _kept : null);
         }
     }
 
@@ -325,7 +370,8 @@ public sealed partial class CrossValidator : IDisposable
                     var trainPart = data.Subset(trainRows);
                     var testPart = data.Subset(testRows);
                     var train = DMatrix.FromDense(trainPart.Features.Span, trainPart.Rows, trainPart.Columns, trainPart.Labels.Span);
-                    built.Add((train, DMatrix.FromDense(testPart.Features.Span, testPart.Rows, testPart.Columns), testPart.Labels.ToArray()));
+                    // Labels on the held-out matrix let XGBoost score it each round for early stopping.
+                    built.Add((train, DMatrix.FromDense(testPart.Features.Span, testPart.Rows, testPart.Columns, testPart.Labels.Span), testPart.Labels.ToArray()));
                     Warm(train, built[^1].Item2, maxBin);
                 }
 

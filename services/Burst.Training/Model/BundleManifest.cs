@@ -46,7 +46,14 @@ public sealed record BundleManifest(
 }
 
 /// <summary>How the model was chosen: the search, its scoring and the best cross-validation score.</summary>
-public sealed record CrossValidationSummary(SearchStrategyKind Strategy, ScoringKind Scoring, int Folds, int Trials, double BestScore);
+public sealed record CrossValidationSummary(SearchStrategyKind Strategy, ScoringKind Scoring, int Folds, int Trials, double BestScore)
+{
+    /// <summary>The search's early_stopping_rounds (0: off).</summary>
+    public int EarlyStoppingRounds { get; init; }
+
+    /// <summary>With early stopping, the rounds each fold of the best trial kept; the refit trained their mean (the manifest's Rounds).</summary>
+    public IReadOnlyList<int>? BestFoldRounds { get; init; }
+}
 
 /// <summary>Which data the model was trained and tested on.</summary>
 public sealed record DataProvenance(string TrainUri, string TrainSha256, string? TestUri, string? TestSha256);

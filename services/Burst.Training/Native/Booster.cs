@@ -6,6 +6,9 @@ internal sealed unsafe class Booster : IDisposable
     /// <summary>Plain probabilities for binary:logistic, over every tree.</summary>
     private const string PredictConfig = """{"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false}""";
 
+    /// <summary>The name XGBoost prints before an evaluated metric: "[i]\tvalid-error:0.13".</summary>
+    private static ReadOnlySpan<byte> EvalName => "valid\0"u8;
+
     private Booster(BoosterHandle handle) => Handle = handle;
 
     internal BoosterHandle Handle { get; }
@@ -75,6 +78,43 @@ internal sealed unsafe class Booster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Evaluates the model so far on <paramref name="data"/> (which carries labels) with the booster's
+    /// eval_metric, and returns the value XGBoost prints for it. XGBoost keeps the data's predictions
+    /// cached in the booster and adds only the newest tree, so this costs one tree per round.
+    /// </summary>
+    public double EvalOneIter(int iteration, DMatrix data)
+    {
+        var added = false;
+        try
+        {
+            data.Handle.DangerousAddRef(ref added);
+            var raw = data.Handle.DangerousGetHandle();
+            byte* text;
+            fixed (byte* name = EvalName)
+            {
+                var names = name;
+                NativeMethods.Check(NativeMethods.XGBoosterEvalOneIter(Handle, iteration, &raw, &names, 1, out text), nameof(NativeMethods.XGBoosterEvalOneIter));
+            }
+
+            var line = System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)text) ?? "";
+            var colon = line.LastIndexOf(':');
+            if (colon < 0 || !double.TryParse(line.AsSpan(colon + 1).Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                throw new XGBoostException(nameof(NativeMethods.XGBoosterEvalOneIter), $"unexpected evaluation text '{line}'");
+            }
+
+            return value;
+        }
+        finally
+        {
+            if (added)
+            {
+                data.Handle.DangerousRelease();
+            }
+        }
+    }
+
     public int BoostedRounds
     {
         get
@@ -101,11 +141,19 @@ internal sealed unsafe class Booster : IDisposable
         return result;
     }
 
-    /// <summary>Writes one probability per row into <paramref name="destination"/>; XGBoost's buffer is only valid until the next call, so it is copied at once.</summary>
-    public void PredictInto(DMatrix data, Span<float> destination)
+    /// <summary>
+    /// Writes one probability per row into <paramref name="destination"/>; XGBoost's buffer is only
+    /// valid until the next call, so it is copied at once. <paramref name="rounds"/> &gt; 0 predicts
+    /// with the first that many rounds only (0: all).
+    /// </summary>
+    public void PredictInto(DMatrix data, Span<float> destination, int rounds = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rounds);
+        var config = rounds == 0
+            ? PredictConfig
+            : $$"""{"type": 0, "training": false, "iteration_begin": 0, "iteration_end": {{rounds}}, "strict_shape": false}""";
         NativeMethods.Check(
-            NativeMethods.XGBoosterPredictFromDMatrix(Handle, data.Handle, PredictConfig, out _, out _, out var result),
+            NativeMethods.XGBoosterPredictFromDMatrix(Handle, data.Handle, config, out _, out _, out var result),
             nameof(NativeMethods.XGBoosterPredictFromDMatrix));
         if (destination.Length != data.Rows)
         {

@@ -50,6 +50,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(XGBoostLibrary.LibraryName)]
     internal static partial int XGBoosterGetNumFeature(BoosterHandle handle, out ulong features);
 
+    [LibraryImport(XGBoostLibrary.LibraryName)]
+    internal static partial int XGBoosterEvalOneIter(BoosterHandle handle, int iteration, nint* dmats, byte** names, ulong length, out byte* result);
+
     [LibraryImport(XGBoostLibrary.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int XGBoosterPredictFromDMatrix(BoosterHandle handle, DMatrixHandle dmat, string config, out ulong* shape, out ulong dimensions, out float* result);
 

@@ -11,4 +11,10 @@ public enum SearchStrategyKind
 
     /// <summary>An explicit list of configs (the shared/bench JSON format); every one gets its full n_estimators.</summary>
     Explicit,
+
+    /// <summary>
+    /// A Tree-structured Parzen Estimator: after the first random trials, each config is drawn from
+    /// what the committed trials taught; trials are decided when handed out (<see cref="ITrialPlanner.Next"/>).
+    /// </summary>
+    Tpe,
 }

@@ -5,10 +5,13 @@ internal sealed class SingleRungPlanner : ITrialPlanner
 {
     private readonly TrialSpec[] _trials;
     private readonly ScoringKind _scoring;
+    private readonly IReadOnlyList<TrialOutcome> _history;
 
-    public SingleRungPlanner(IReadOnlyList<IReadOnlyDictionary<string, double>> candidates, ScoringKind scoring)
+    /// <param name="history">Trials of a search this one continues: weighed by Best, never run.</param>
+    public SingleRungPlanner(IReadOnlyList<IReadOnlyDictionary<string, double>> candidates, ScoringKind scoring, IReadOnlyList<TrialOutcome>? history = null)
     {
         _scoring = scoring;
+        _history = history?.Where(o => o.Trial.Rung == 0).ToArray() ?? [];
         _trials = candidates.Select((config, i) => new TrialSpec(i, 0, HyperParameters.Rounds(config), config)).ToArray();
     }
 
@@ -25,5 +28,5 @@ internal sealed class SingleRungPlanner : ITrialPlanner
     public bool IsFinished(IReadOnlyCollection<TrialOutcome> completed) => Pending(completed).Count == 0;
 
     public TrialOutcome Best(IReadOnlyCollection<TrialOutcome> completed) =>
-        TrialPlanner.BestOf(completed.Where(o => o.Trial.Rung == 0), _scoring);
+        TrialPlanner.BestOf(_history.Concat(completed.Where(o => o.Trial.Rung == 0)), _scoring);
 }

@@ -11,6 +11,16 @@ public static class TrialPlanner
             throw new ArgumentOutOfRangeException(nameof(settings), settings.Folds, "Folds must be at least 2.");
         }
 
+        if (settings.EarlyStoppingRounds < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.EarlyStoppingRounds, "EarlyStoppingRounds must not be negative (0 turns early stopping off).");
+        }
+
+        if (settings.Strategy == SearchStrategyKind.Tpe)
+        {
+            return CreateTpe(settings);
+        }
+
         var candidates = Candidates(settings);
         return settings.Strategy switch
         {
@@ -18,6 +28,63 @@ public static class TrialPlanner
             SearchStrategyKind.SuccessiveHalving => new SuccessiveHalvingPlanner(candidates, settings.Scoring),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Strategy, "Unknown search strategy."),
         };
+    }
+
+    /// <summary>
+    /// The planner for a search that continues an earlier one over the same data and space:
+    /// <paramref name="history"/> is that search's committed trials, in commit order. They are not
+    /// run again; Best weighs them with the new trials. A random search draws the configs that
+    /// follow the history's in the seed's sequence, and TPE learns from the history first, so either
+    /// continued by m trials matches one longer search. Explicit and halving searches cannot be
+    /// continued.
+    /// </summary>
+    public static ITrialPlanner Create(SearchSettings settings, IReadOnlyList<TrialOutcome>? history)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (history is null || history.Count == 0)
+        {
+            return Create(settings);
+        }
+
+        switch (settings.Strategy)
+        {
+            case SearchStrategyKind.Tpe:
+                _ = Create(settings);
+                return CreateTpe(settings, history);
+            case SearchStrategyKind.Random when settings.Configs is null:
+                _ = Create(settings);
+                var candidates = settings.Space.Sample(history.Count + settings.Trials, settings.Seed).Skip(history.Count).ToArray();
+                return new SingleRungPlanner(candidates, settings.Scoring, history);
+            default:
+                throw new ArgumentException($"A {settings.Strategy} search cannot be continued; random and TPE searches can.", nameof(settings));
+        }
+    }
+
+    /// <summary>
+    /// A TPE planner; <paramref name="history"/> (committed trials of an earlier search over the same
+    /// data) is learnt from before the first trial and weighed by Best, but never run again.
+    /// </summary>
+    public static ITrialPlanner CreateTpe(SearchSettings settings, IReadOnlyList<TrialOutcome>? history = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Configs is not null)
+        {
+            throw new ArgumentException("The TPE strategy samples from the search space; it does not take a list of configs.", nameof(settings));
+        }
+
+        if (settings.Trials < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.Trials, "Trials must be at least 1.");
+        }
+
+        if (settings.TpeStartupTrials < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.TpeStartupTrials, "TpeStartupTrials must not be negative (0 means the default).");
+        }
+
+        ArgumentNullException.ThrowIfNull(settings.Space, nameof(settings.Space));
+        var startup = settings.TpeStartupTrials > 0 ? settings.TpeStartupTrials : Tpe.TpePlanner.DefaultStartupTrials;
+        return new Tpe.TpePlanner(settings.Space, settings.Trials, settings.Seed, settings.Scoring, startup, history);
     }
 
     /// <summary>The configs a search considers: the explicit list when one is given, else samples from the space.</summary>

@@ -10,10 +10,25 @@ public sealed record TrialSpec(int TrialId, int Rung, int Rounds, IReadOnlyDicti
     public bool Matches(TrialSpec other) => TrialId == other.TrialId && Rung == other.Rung;
 }
 
-/// <summary>A finished trial: the score of each fold, their mean, and how long the trial took.</summary>
-public sealed record TrialOutcome(TrialSpec Trial, IReadOnlyList<double> FoldScores, double MeanScore, TimeSpan Duration);
+/// <summary>
+/// A finished trial: the score of each fold, their mean, and how long the trial took. With early
+/// stopping, <paramref name="FoldRounds"/> holds the rounds each fold kept (its best iteration + 1)
+/// and each fold's score is the score at that iteration; without it, null.
+/// </summary>
+public sealed record TrialOutcome(TrialSpec Trial, IReadOnlyList<double> FoldScores, double MeanScore, TimeSpan Duration, IReadOnlyList<int>? FoldRounds = null)
+{
+    /// <summary>The rounds a refit of this trial trains: the folds' mean best iteration (rounded), or the trial's rounds without early stopping.</summary>
+    public int RefitRounds => FoldRounds is { Count: > 0 } rounds
+        ? Math.Max(1, (int)Math.Round(rounds.Average(), MidpointRounding.AwayFromZero))
+        : Trial.Rounds;
+}
 
-/// <summary>What a search does. <paramref name="Configs"/>, when given, replaces sampling from <paramref name="Space"/>.</summary>
+/// <summary>
+/// What a search does. <paramref name="Configs"/>, when given, replaces sampling from
+/// <paramref name="Space"/>. <paramref name="EarlyStoppingRounds"/> &gt; 0 stops each fold's booster
+/// when its held-out fold has not improved for that many rounds. <paramref name="TpeStartupTrials"/>
+/// is the number of random trials before TPE takes over (0: the default, 10).
+/// </summary>
 public sealed record SearchSettings(
     SearchStrategyKind Strategy,
     int Trials,
@@ -21,4 +36,6 @@ public sealed record SearchSettings(
     long Seed,
     ScoringKind Scoring,
     SearchSpace Space,
-    IReadOnlyList<IReadOnlyDictionary<string, double>>? Configs = null);
+    IReadOnlyList<IReadOnlyDictionary<string, double>>? Configs = null,
+    int EarlyStoppingRounds = 0,
+    int TpeStartupTrials = 0);
