@@ -22,6 +22,7 @@ public sealed partial class CrossValidator
         ArgumentNullException.ThrowIfNull(onTrial);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
+        var patience = _earlyStoppingRounds;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var fits = new BlockingCollection<(TrialState State, int Fold)>();
         var finished = Channel.CreateUnbounded<TrialOutcome>(new UnboundedChannelOptions { SingleReader = true });
@@ -37,7 +38,7 @@ public sealed partial class CrossValidator
 
                         // Matrices for a non-default max_bin are built (and warmed) before fits share them.
                         FoldsFor(BoosterParameters.MaxBin(trial.Params));
-                        var state = new TrialState(trial, Folds);
+                        var state = new TrialState(trial, Folds, patience > 0);
                         for (var fold = 0; fold < Folds; fold++)
                         {
                             fits.Add((state, fold), stop.Token);
@@ -64,8 +65,8 @@ public sealed partial class CrossValidator
                     foreach (var (state, fold) in fits.GetConsumingEnumerable(stop.Token))
                     {
                         state.Begin();
-                        var score = FitFold(state.Trial, fold, parallelism.ThreadsPerTrial, predictions, stop.Token);
-                        if (state.Record(fold, score) is { } outcome)
+                        var (score, kept) = FitFold(state.Trial, fold, parallelism.ThreadsPerTrial, patience, predictions, stop.Token);
+                        if (state.Record(fold, score, kept) is { } outcome)
                         {
                             finished.Writer.TryWrite(outcome);
                         }
