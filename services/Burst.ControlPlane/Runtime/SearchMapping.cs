@@ -16,6 +16,9 @@ internal static class SearchMapping
     /// <summary>The planner for a spec whose defaults are filled; throws ArgumentException for an unusable search.</summary>
     public static ITrialPlanner CreatePlanner(JobSpec spec) => TrialPlanner.Create(ToSettings(spec.Search));
 
+    /// <summary>The planner of a job that continues earlier ones (continue_from): <paramref name="history"/> is their committed trials, in commit order.</summary>
+    public static ITrialPlanner CreatePlanner(JobSpec spec, IReadOnlyList<TrialOutcome> history) => TrialPlanner.Create(ToSettings(spec.Search), history);
+
     public static SearchSettings ToSettings(Search search)
     {
         var space = search.Space.Count == 0
@@ -24,7 +27,7 @@ internal static class SearchMapping
         IReadOnlyList<IReadOnlyDictionary<string, double>>? configs = search.Configs.Count == 0
             ? null
             : search.Configs.Select(c => (IReadOnlyDictionary<string, double>)c.Values.ToDictionary()).ToArray();
-        return new SearchSettings(ToStrategy(search.Strategy), search.Trials, search.Folds, search.Seed, ToScoring(search.Scoring), space, configs);
+        return new SearchSettings(ToStrategy(search.Strategy), search.Trials, search.Folds, search.Seed, ToScoring(search.Scoring), space, configs, search.EarlyStoppingRounds, search.TpeStartupTrials);
     }
 
     public static SearchStrategyKind ToStrategy(SearchStrategy strategy) => strategy switch
@@ -32,6 +35,7 @@ internal static class SearchMapping
         SearchStrategy.Unspecified or SearchStrategy.Random => SearchStrategyKind.Random,
         SearchStrategy.SuccessiveHalving => SearchStrategyKind.SuccessiveHalving,
         SearchStrategy.Explicit => SearchStrategyKind.Explicit,
+        SearchStrategy.Tpe => SearchStrategyKind.Tpe,
         _ => throw new ArgumentException($"Unknown search strategy {strategy}.", nameof(strategy)),
     };
 
@@ -86,7 +90,8 @@ internal static class SearchMapping
         new TrialSpec(result.TrialId, result.Rung, result.Rounds, (result.Params?.Values ?? []).ToDictionary()),
         result.FoldScores.ToArray(),
         result.MeanScore,
-        result.Duration?.ToTimeSpan() ?? TimeSpan.Zero);
+        result.Duration?.ToTimeSpan() ?? TimeSpan.Zero,
+        result.FoldRounds.Count > 0 ? result.FoldRounds.ToArray() : null);
 
     public static Duration ToDuration(TimeSpan span) => Duration.FromTimeSpan(span);
 }
