@@ -27,7 +27,12 @@ public sealed class SearchTests
         Assert.Equal(2, trials.Select(t => t.WorkerId).Distinct().Count());
         var result = Assert.Single(events, e => e.KindCase == JobEvent.KindOneofCase.Result).Result;
         Assert.Equal(6, result.Trials);
-        Assert.True(result.RefitRounds > 0, $"refit_rounds {result.RefitRounds}");
+        // Early stopping: the refit trains the best trial's folds' mean best iteration, and progress counts the rounds saved.
+        var best = trials.Single(t => t.TrialId == result.BestTrialId);
+        Assert.Equal(3, best.FoldRounds.Count);
+        Assert.Equal((int)Math.Round(best.FoldRounds.Average(), MidpointRounding.AwayFromZero), result.RefitRounds);
+        var stored = await server.Jobs.GetJobAsync(new GetJobRequest { JobId = job.JobId });
+        Assert.Equal(trials.Sum(t => Training.EarlyStopping.RoundsSaved(t.Rounds, t.FoldRounds, 10)), stored.Progress.RoundsSaved);
     }
 
     [Fact]
