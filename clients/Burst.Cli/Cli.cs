@@ -49,6 +49,7 @@ public static class Cli
             GetCommand.Create(context),
             ListCommand.Create(context),
             CancelCommand.Create(context),
+            ExtendCommand.Create(context),
             EvaluateCommand.Create(context),
             DemoCommand.Create(context),
             ImageCommand.Create(context),

@@ -25,6 +25,13 @@ public static class SearchMapping
         return TrialPlanner.Create(ToSettings(spec.Search ?? new V1.Search()));
     }
 
+    /// <summary>The planner of a job that continues earlier ones (continue_from): <paramref name="history"/> is their committed trials, in commit order.</summary>
+    public static ITrialPlanner CreatePlanner(JobSpec spec, IReadOnlyList<TrialOutcome> history)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return TrialPlanner.Create(ToSettings(spec.Search ?? new V1.Search()), history);
+    }
+
     public static SearchSettings ToSettings(V1.Search search)
     {
         ArgumentNullException.ThrowIfNull(search);
@@ -41,7 +48,9 @@ public static class SearchMapping
             search.Seed,
             ToScoring(search.Scoring),
             space,
-            configs);
+            configs,
+            search.EarlyStoppingRounds,
+            search.TpeStartupTrials);
     }
 
     public static SearchStrategyKind ToStrategy(SearchStrategy strategy) => strategy switch

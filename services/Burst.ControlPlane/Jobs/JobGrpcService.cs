@@ -67,6 +67,11 @@ internal sealed class JobGrpcService(
             throw InvalidArgument("invalid job spec", violations);
         }
 
+        if (await ContinueFromRules.CheckAsync(store, spec, context.CancellationToken) is var (field, refusal))
+        {
+            throw ContinueFromRules.Refusal(field, refusal);
+        }
+
         // The job's trace starts here; its context is stored with the job for every later span.
         var call = System.Diagnostics.Activity.Current;
         using var trace = JobTracing.StartJob(jobId, providerName);

@@ -289,6 +289,25 @@ internal static partial class JobSpecRules
         {
             v.Add("spec.search.configs", "configs are for SEARCH_STRATEGY_EXPLICIT or SEARCH_STRATEGY_SUCCESSIVE_HALVING; a random search samples from space.");
         }
+        else if (strategy == SearchStrategy.Tpe && search.Configs.Count > 0)
+        {
+            v.Add("spec.search.configs", "configs are for SEARCH_STRATEGY_EXPLICIT or SEARCH_STRATEGY_SUCCESSIVE_HALVING; a TPE search samples from space.");
+        }
+
+        if (search.EarlyStoppingRounds is < 0 or > 100_000)
+        {
+            v.Add("spec.search.early_stopping_rounds", $"must be between 0 (off) and 100000, got {search.EarlyStoppingRounds}.");
+        }
+
+        if (search.TpeStartupTrials is < 0 or > 10_000)
+        {
+            v.Add("spec.search.tpe_startup_trials", $"must be between 0 (default 10) and 10000, got {search.TpeStartupTrials}.");
+        }
+
+        if (search.ContinueFrom.Length > 0 && strategy is not (SearchStrategy.Random or SearchStrategy.Tpe or SearchStrategy.Unspecified))
+        {
+            v.Add("spec.search.strategy", "only random and TPE searches can continue another (continue_from); explicit and successive-halving searches cannot.");
+        }
 
         if (search.Configs.Count > 10_000)
         {

@@ -1,4 +1,5 @@
 using Burst.ControlPlane.Runtime;
+using Burst.Training;
 using Burst.Training.Search;
 using Burst.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -22,13 +23,15 @@ internal static class FleetProgress
             TrialsTotal = Math.Max(planner.EstimatedTotalTrials, completed.Count),
             Phase = string.IsNullOrEmpty(phase) ? "search" : phase,
             RoundsDone = completed.Sum(o => (long)o.Trial.Rounds * Math.Max(1, o.FoldScores.Count)),
+            RoundsSaved = completed.Sum(o => EarlyStopping.RoundsSaved(o.Trial.Rounds, o.FoldRounds ?? [], state.Job.Spec?.Search?.EarlyStoppingRounds ?? 0)),
+            TrialsInherited = state.History.Count,
         };
-        if (completed.Count > 0)
+        if (completed.Count > 0 || state.History.Count > 0)
         {
             var best = planner.Best(completed);
             progress.BestScore = best.MeanScore;
             progress.BestParams = SearchMapping.ToParamSet(best.Trial.Params);
-            if (state.Job.StartTime is { } started && now > started.ToDateTimeOffset())
+            if (completed.Count > 0 && state.Job.StartTime is { } started && now > started.ToDateTimeOffset())
             {
                 var perTrial = (now - started.ToDateTimeOffset()) / completed.Count;
                 var remaining = Math.Max(0, progress.TrialsTotal - completed.Count);
@@ -58,13 +61,25 @@ internal static class FleetProgress
     {
         ArgumentNullException.ThrowIfNull(state);
         var sign = Training.Search.Scoring.HigherIsBetter(SearchMapping.ToScoring(state.Job.Spec?.Search?.Scoring ?? V1.Scoring.Unspecified)) ? -1 : 1;
-        return state.Results
-            .GroupBy(r => r.TrialId)
-            .Select(g => g.MaxBy(r => r.Rung)!)
-            .OrderByDescending(r => r.Rung)
-            .ThenBy(r => sign * r.MeanScore)
-            .ThenBy(r => r.TrialId)
+        // Inherited trials (continue_from) rank with this job's own, and name the job that computed them.
+        var own = state.Results.Select(r => new InheritedTrial("", r));
+        var jobOrder = state.History.Select(h => h.JobId).Distinct().Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i + 1);
+        return state.History.Concat(own)
+            .GroupBy(t => (t.JobId, t.Result.TrialId))
+            .Select(g => g.MaxBy(t => t.Result.Rung)!)
+            .OrderByDescending(t => t.Result.Rung)
+            .ThenBy(t => sign * t.Result.MeanScore)
+            .ThenBy(t => t.JobId.Length == 0 ? 0 : jobOrder[t.JobId])
+            .ThenBy(t => t.Result.TrialId)
             .Take(LeaderboardSize)
-            .Select(r => new LeaderboardEntry { TrialId = r.TrialId, Rung = r.Rung, MeanScore = r.MeanScore, Params = r.Params?.Clone() ?? new ParamSet(), WorkerId = r.WorkerId });
+            .Select(t => new LeaderboardEntry
+            {
+                TrialId = t.Result.TrialId,
+                Rung = t.Result.Rung,
+                MeanScore = t.Result.MeanScore,
+                Params = t.Result.Params?.Clone() ?? new ParamSet(),
+                WorkerId = t.JobId.Length == 0 ? t.Result.WorkerId : "",
+                JobId = t.JobId,
+            });
     }
 }

@@ -54,13 +54,19 @@ internal static partial class JobCore
     {
         var completed = state.Completed;
         var best = state.Search.Best(completed);
-        return new Refit
+
+        // With early stopping the refit trains the folds' mean best iteration; the best may be an inherited trial.
+        var refit = new Refit
         {
-            Best = SearchMapping.ToTrialToRun(best.Trial),
+            Best = SearchMapping.ToTrialToRun(best.Trial with { Rounds = best.RefitRounds }),
             CvBest = best.MeanScore,
-            Trials = completed.Count,
+            Trials = state.History.Count + completed.Count,
             Fits = completed.Sum(o => o.FoldScores.Count),
             ModelUri = state.Job.Spec.Output.ModelUri,
+            JobChain = { state.JobId },
         };
+        refit.JobChain.AddRange(state.Ancestors);
+        refit.BestFoldRounds.AddRange(best.FoldRounds ?? []);
+        return refit;
     }
 }

@@ -16,6 +16,9 @@ internal readonly record struct TrialKey(int TrialId, int Rung)
     public static TrialKey Of(TrialSpec s) => new(s.TrialId, s.Rung);
 }
 
+/// <summary>A trial result taken over from an earlier job through continue_from.</summary>
+internal sealed record InheritedTrial(string JobId, TrialResult Result);
+
 /// <summary>The limits the core decides by; all of them are compared with the <c>now</c> it is given.</summary>
 internal sealed record LifecycleOptions(TimeSpan HeartbeatTimeout, TimeSpan HeartbeatInterval, TimeSpan CostEventInterval);
 
@@ -64,6 +67,15 @@ internal sealed record JobSnapshot
     public ImmutableList<TrialOutcome> Completed { get; init; } = [];
 
     public ImmutableHashSet<TrialKey> Committed { get; init; } = [];
+
+    /// <summary>
+    /// Committed trials of the jobs this one continues (search.continue_from), oldest job first, in
+    /// commit order: the planner was built with them; they are never run again.
+    /// </summary>
+    public ImmutableList<InheritedTrial> History { get; init; } = [];
+
+    /// <summary>The jobs this one continues, nearest first (empty for a fresh search).</summary>
+    public ImmutableList<string> Ancestors { get; init; } = [];
 
     public CostLedger? Cost { get; init; }
 

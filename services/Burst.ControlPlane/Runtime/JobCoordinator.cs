@@ -76,9 +76,9 @@ internal sealed partial class JobCoordinator(
             }
 
             var provider = providers.Find(job.Spec.Resources.Provider);
-            var (planner, specError) = PlannerFor(job);
+            var (planner, specError, lineage) = await PlannerForAsync(job, cancellationToken);
             var active = new ActiveJob(
-                JobSnapshot.Of(job, null, Limits, [], [], null, time.GetUtcNow()),
+                JobSnapshot.Of(job, null, Limits, [], [], null, time.GetUtcNow()) with { History = lineage.History, Ancestors = lineage.Ancestors },
                 JobTracing.ContextOf(jobId, await store.GetTraceParentAsync(jobId, cancellationToken)));
             using var schedule = JobTracing.Start("burst.job.schedule", active.Trace, jobId, JobTracing.Tag(TelemetryTags.Provider, job.Spec.Resources.Provider));
             var scheduled = new Scheduled(provider is not null, planner, specError, provider?.HourlyPriceUsd(job.Spec) ?? 0);
@@ -185,7 +185,7 @@ internal sealed partial class JobCoordinator(
     private async Task RecoverJobAsync(Job job, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (planner, specError) = PlannerFor(job);
+        var (planner, specError, lineage) = await PlannerForAsync(job, cancellationToken);
         var provider = providers.Find(job.Spec.Resources.Provider);
         var snapshot = JobSnapshot.Of(
             job,
@@ -194,7 +194,7 @@ internal sealed partial class JobCoordinator(
             await store.GetTrialResultsAsync(job.JobId, cancellationToken),
             await store.GetWorkersAsync(job.JobId, cancellationToken),
             provider is null ? null : CostLedger.For(provider.HourlyPriceUsd(job.Spec), job),
-            now);
+            now) with { History = lineage.History, Ancestors = lineage.Ancestors };
         var active = new ActiveJob(snapshot, JobTracing.ContextOf(job.JobId, await store.GetTraceParentAsync(job.JobId, cancellationToken)));
 
         // Adoption asks the provider (I/O), so it happens before the job takes stimuli; agents wait for Ready meanwhile.
@@ -215,15 +215,20 @@ internal sealed partial class JobCoordinator(
         await active.RunAsync(() => ApplyAsync(active, new Recover(gone, specError)), cancellationToken);
     }
 
-    private static (Training.Search.ITrialPlanner? Planner, string? Error) PlannerFor(Job job)
+    /// <summary>The job's planner, built with the trials of the searches it continues (continue_from) as its history.</summary>
+    private async Task<(Training.Search.ITrialPlanner? Planner, string? Error, SearchLineage Lineage)> PlannerForAsync(Job job, CancellationToken cancellationToken)
     {
         try
         {
-            return (SearchMapping.CreatePlanner(job.Spec), null);
+            var lineage = await SearchLineage.LoadAsync(store, job, cancellationToken);
+            var planner = lineage.History.Count == 0
+                ? SearchMapping.CreatePlanner(job.Spec)
+                : SearchMapping.CreatePlanner(job.Spec, lineage.History.Select(h => SearchMapping.ToOutcome(h.Result)).ToArray());
+            return (planner, null, lineage);
         }
         catch (ArgumentException e)
         {
-            return (null, e.Message);
+            return (null, e.Message, SearchLineage.None);
         }
     }
 }

@@ -289,11 +289,18 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
             _data.Encoding,
             best.Params,
             model.Rounds,
-            new CrossValidationSummary(ToStrategy(spec.Search.Strategy), ToScoring(spec.Search.Scoring), Folds(spec), refit.Trials, refit.CvBest),
+            new CrossValidationSummary(ToStrategy(spec.Search.Strategy), ToScoring(spec.Search.Scoring), Folds(spec), refit.Trials, refit.CvBest)
+            {
+                EarlyStoppingRounds = spec.Search.EarlyStoppingRounds,
+                BestFoldRounds = refit.BestFoldRounds.Count > 0 ? refit.BestFoldRounds.ToArray() : null,
+            },
             metrics,
             new DataProvenance(dataset.TrainUri, _data.TrainSha256, dataset.TestUri, _data.TestSha256),
             BundleManifest.CurrentVersions(),
-            DateTimeOffset.UtcNow);
+            DateTimeOffset.UtcNow)
+        {
+            JobChain = refit.JobChain.Count > 0 ? refit.JobChain.ToArray() : null,
+        };
         using (var upload = AgentTelemetry.Span("burst.agent.upload", trace, settings))
         {
             upload.Span?.SetTag("burst.model_uri", folder);
@@ -309,6 +316,8 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
             Trials = refit.Trials,
             Fits = refit.Fits + 1,
             BestTrialId = refit.Best.TrialId,
+            RefitRounds = model.Rounds,
+            JobChain = { refit.JobChain },
             // This worker's time from its assignment to the result: the search and the refit.
             SearchDuration = Duration.FromTimeSpan(_sinceAssignment.Elapsed),
         };

@@ -26,6 +26,9 @@ public sealed record BundleManifest(
     /// <summary>Bumped when the layout changes incompatibly.</summary>
     public int FormatVersion { get; init; } = 1;
 
+    /// <summary>The job that made the model, then the jobs whose searches it continued, oldest last; null outside a control plane.</summary>
+    public IReadOnlyList<string>? JobChain { get; init; }
+
     /// <summary>snake_case names and string enums: the file is read by other languages too.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {

@@ -124,6 +124,30 @@ public sealed class EarlyStoppingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => TrialPlanner.Create(new SearchSettings(SearchStrategyKind.Random, 2, 3, 0, ScoringKind.Accuracy, SearchSpace.Default, EarlyStoppingRounds: -5)));
     }
 
+    [Fact]
+    public async Task Trials_streamed_on_demand_stop_early_exactly_as_a_batch_run_does()
+    {
+        var data = await Census.LoadAsync();
+        var rows = data.Train.Subset(Enumerable.Range(0, 9000).ToArray());
+        var trial = new TrialSpec(0, 0, 300, Fast);
+        using var batch = CrossValidator.Create(rows, 3, 0, ScoringKind.Accuracy);
+        batch.EarlyStoppingRounds = 15;
+        var expected = (await Collect(batch, [trial]))[0];
+
+        using var streaming = CrossValidator.Create(rows, 3, 0, ScoringKind.Accuracy);
+        streaming.EarlyStoppingRounds = 15;
+        var channel = System.Threading.Channels.Channel.CreateUnbounded<TrialSpec>();
+        channel.Writer.TryWrite(trial);
+        channel.Writer.Complete();
+        TrialOutcome? streamed = null;
+        await streaming.RunStreamAsync(channel.Reader, new Parallelism(2, 1), o => { streamed = o; return ValueTask.CompletedTask; }, CancellationToken.None);
+
+        Assert.NotNull(streamed?.FoldRounds);
+        Assert.Equal(expected.FoldRounds, streamed.FoldRounds);
+        Assert.Equal(expected.FoldScores, streamed.FoldScores);
+        Assert.Equal(batch.BoostedRounds, streaming.BoostedRounds);
+    }
+
     private static async Task<Dictionary<int, TrialOutcome>> Collect(CrossValidator validator, IReadOnlyList<TrialSpec> trials)
     {
         var results = new ConcurrentDictionary<int, TrialOutcome>();
