@@ -64,6 +64,9 @@ internal sealed class LocalWorkerProvider(IOptions<ControlPlaneOptions> options,
         start.Environment["BURST_AGENT_TOKEN"] = launch.AgentToken;
         start.Environment["TRACEPARENT"] = launch.TraceParent;
         start.Environment["BURST_EXIT_ACTION"] = "none";
+
+        // The job's local workers share this machine: each gets its part of the cores for its trials.
+        start.Environment["BURST_AGENT_CORES"] = CoreShare(Environment.ProcessorCount, launch.Spec?.Search?.Workers ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (options.Value.AgentCaFile is { Length: > 0 } caFile)
         {
             start.Environment[Burst.Cloud.Tls.PrivateCaTrust.CaFileVariable] = caFile;
@@ -212,4 +215,7 @@ internal sealed class LocalWorkerProvider(IOptions<ControlPlaneOptions> options,
         {
         }
     }
+
+    /// <summary>The cores each of a job's <paramref name="workers"/> local agents may use: an equal part, at least one.</summary>
+    internal static int CoreShare(int cores, int workers) => Math.Max(1, cores / Math.Max(1, workers));
 }

@@ -124,7 +124,7 @@ public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILo
                 Token = settings.Token,
                 AgentVersion = typeof(AgentSession).Assembly.GetName().Version?.ToString() ?? "",
                 Hostname = Environment.MachineName,
-                Cores = Environment.ProcessorCount,
+                Cores = settings.Cores,
             },
         }, connection.Token).ConfigureAwait(false);
 

@@ -29,6 +29,7 @@ public sealed record AgentSettings(
     public const string TokenVariable = "BURST_AGENT_TOKEN";
     public const string TraceParentVariable = "TRACEPARENT";
     public const string ExitActionVariable = "BURST_EXIT_ACTION";
+    public const string CoresVariable = "BURST_AGENT_CORES";
     public const string CaFileVariable = Burst.Cloud.Tls.PrivateCaTrust.CaFileVariable;
 
     /// <summary>On a VM, the CA certificate itself (PEM text) stands in for BURST_CA_FILE.</summary>
@@ -44,6 +45,13 @@ public sealed record AgentSettings(
     public static readonly Backoff DefaultReconnect = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Jitter: 0.5);
 
     public Backoff Reconnect { get; init; } = DefaultReconnect;
+
+    /// <summary>
+    /// The cores this agent's trials may use: the machine's, unless its provider gave it a share
+    /// (several local agents of one job share one machine, and each running trials on every core
+    /// would oversubscribe it).
+    /// </summary>
+    public int Cores { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
     /// On a Compute Engine VM the same settings are instance attributes (custom metadata) that the
@@ -141,6 +149,7 @@ public sealed record AgentSettings(
             : TimeSpan.FromMinutes(10);
 
         var caFile = Get("ca-file", CaFileVariable);
+        var cores = Get("cores", CoresVariable) is { } c ? Math.Min(ParseCount(c, "cores"), Environment.ProcessorCount) : Environment.ProcessorCount;
         if (flags.Count > 0)
         {
             throw new AgentUsageException($"unknown flag --{flags.Keys.First()}");
@@ -148,6 +157,7 @@ public sealed record AgentSettings(
 
         return new AgentSettings(uri, jobId, workerId, token, traceParent, exitAction, window)
         {
+            Cores = cores,
             Trust = caFile is null ? null : LoadTrust(() => Burst.Cloud.Tls.PrivateCaTrust.FromPemFile(caFile), $"--ca-file {caFile}"),
         };
     }
@@ -176,6 +186,11 @@ public sealed record AgentSettings(
         int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
             : throw new AgentUsageException($"--{flag} must be a positive whole number of seconds, got '{value}'");
+
+    private static int ParseCount(string value, string flag) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new AgentUsageException($"--{flag} must be a positive whole number, got '{value}'");
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

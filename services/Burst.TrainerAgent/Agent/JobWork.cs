@@ -59,7 +59,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
 
         // Fits, not trials, share the cores: a search of fewer trials than cores still runs trials×folds fits at once.
         var folds = Folds(_spec);
-        _parallelism = Parallelism.For(Environment.ProcessorCount, Math.Max(1, assignment.TotalTrials) * folds, _spec.Search.Threads);
+        _parallelism = Parallelism.For(settings.Cores, Math.Max(1, assignment.TotalTrials) * folds, _spec.Search.Threads);
         _slots = Math.Max(1, (_parallelism.Concurrency + folds - 1) / folds);
 
         // The loop outlives the connection that started it: it must not run inside that connection's span.

@@ -28,6 +28,15 @@ public sealed class LocalWorkerProviderTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
+    [Theory]
+    [InlineData(2, 1, 2)]
+    [InlineData(2, 2, 1)]
+    [InlineData(2, 3, 1)]
+    [InlineData(16, 3, 5)]
+    [InlineData(16, 0, 16)]
+    public void A_jobs_local_workers_share_the_machines_cores(int cores, int workers, int share) =>
+        Assert.Equal(share, LocalWorkerProvider.CoreShare(cores, workers));
+
     [Fact]
     public async Task A_worker_gets_its_settings_in_the_environment_and_its_output_goes_to_its_log()
     {
@@ -46,6 +55,7 @@ public sealed class LocalWorkerProviderTests : IDisposable
 
         Assert.Contains("BURST_CONTROL_PLANE=http://127.0.0.1:50051", env, StringComparison.Ordinal);
         Assert.Contains("BURST_JOB_ID=j-test", env, StringComparison.Ordinal);
+        Assert.Contains($"BURST_AGENT_CORES={LocalWorkerProvider.CoreShare(Environment.ProcessorCount, 1)}", env, StringComparison.Ordinal);
         Assert.Contains("BURST_WORKER_ID=w-1", env, StringComparison.Ordinal);
         Assert.Contains($"BURST_AGENT_TOKEN={Token}", env, StringComparison.Ordinal);
         Assert.Contains("BURST_EXIT_ACTION=none", env, StringComparison.Ordinal);

@@ -27,6 +27,32 @@ public sealed class AgentSettingsTests
     }
 
     [Fact]
+    public void An_agent_uses_every_core_unless_its_provider_gives_it_a_share()
+    {
+        var whole = AgentSettings.Parse([], Environment.GetValueOrDefault);
+        var share = AgentSettings.Parse(["--cores", "1"], Environment.GetValueOrDefault);
+        var tooMany = AgentSettings.Parse(["--cores", "100000"], Environment.GetValueOrDefault);
+
+        Assert.Equal(System.Environment.ProcessorCount, whole.Cores);
+        Assert.Equal(1, share.Cores);
+        Assert.Equal(System.Environment.ProcessorCount, tooMany.Cores);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    [InlineData("two")]
+    public void A_core_share_that_is_not_a_positive_number_is_refused_by_name(string value)
+    {
+        var environment = new Dictionary<string, string>(Environment) { ["BURST_AGENT_CORES"] = value };
+
+        var error = Assert.Throws<AgentUsageException>(() => AgentSettings.Parse([], environment.GetValueOrDefault));
+
+        Assert.Contains("--cores", error.Message, StringComparison.Ordinal);
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Flags_win_over_the_environment()
     {
         var settings = AgentSettings.Parse(["--job-id", "j-2", "--exit-action=delete-instance"], Environment.GetValueOrDefault);
