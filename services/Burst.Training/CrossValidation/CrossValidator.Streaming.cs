@@ -82,30 +82,6 @@ public sealed partial class CrossValidator
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default)).Append(pump).ToArray();
 
-        var all = Task.WhenAll(workers);
-        _ = all.ContinueWith(t => finished.Writer.TryComplete(RootCause(t.Exception)), TaskScheduler.Default);
-        try
-        {
-            await foreach (var outcome in finished.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                await onTrial(outcome).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await all.ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // The workers' own failures are secondary to the one rethrown below.
-            }
-
-            throw;
-        }
-
-        await all.ConfigureAwait(false);
+        await DeliverAsync(workers, finished, stop, onTrial).ConfigureAwait(false);
     }
 }

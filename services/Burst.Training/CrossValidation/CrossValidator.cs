@@ -160,6 +160,16 @@ public sealed partial class CrossValidator : IDisposable
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default)).ToArray();
 
+        await DeliverAsync(workers, finished, stop, onTrial).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hands each finished trial to <paramref name="onTrial"/>, one at a time, until the workers end.
+    /// A failing callback stops the workers and is the error rethrown; a failing worker completes
+    /// <paramref name="finished"/> with its root cause.
+    /// </summary>
+    private static async Task DeliverAsync(Task[] workers, Channel<TrialOutcome> finished, CancellationTokenSource stop, Func<TrialOutcome, ValueTask> onTrial)
+    {
         var all = Task.WhenAll(workers);
         _ = all.ContinueWith(t => finished.Writer.TryComplete(RootCause(t.Exception)), TaskScheduler.Default);
         try
