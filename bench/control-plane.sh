@@ -6,6 +6,7 @@
 # stored jobs at 4 callers. Figures are printed, never asserted.
 #
 #   bench/control-plane.sh [SECONDS_PER_PHASE]   (default 5)
+#   BENCH_PHASES=submit bench/control-plane.sh   (only some phases: watch, ingest, submit, reads)
 #
 # Workers are real local-provider processes, but a stand-in (ControlPlaneBench/stand-in-agent.sh)
 # replaces burst-agent: it writes the token the control plane gave it to a file and sleeps, and the

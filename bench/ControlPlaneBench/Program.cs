@@ -29,6 +29,10 @@ var figures = new List<(string Name, string Value)>();
 
 static JobSpec Spec(int trials, int workers) => new() { Search = new Search { Trials = trials, Workers = workers } };
 
+// BENCH_PHASES=submit,reads (a comma list of watch, ingest, submit, reads) runs only those phases: for profiling one path.
+var phases = (Environment.GetEnvironmentVariable("BENCH_PHASES") ?? "watch,ingest,submit,reads").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+bool Runs(string name) => phases.Contains(name, StringComparer.OrdinalIgnoreCase);
+
 // Warm-up: the first calls of each kind JIT-compile the server's paths.
 for (var i = 0; i < 200; i++)
 {
@@ -36,63 +40,76 @@ for (var i = 0; i < 200; i++)
 }
 
 // 1. Watchers: one job driven by a simulated agent; 8, then 1,000 watchers.
-var watched = await jobs.SubmitJobAsync(new SubmitJobRequest { Spec = Spec(trials: 1, workers: 1) });
-var driverToken = (await WorkerToken.WaitForAsync(tokens, watched.JobId, 1, TimeSpan.FromSeconds(60)))[0];
-await using (var driver = await SimulatedAgent.AttachAsync(url, driverToken, window: 1))
+if (Runs("watch"))
 {
-    foreach (var watchers in new[] { 8, 1000 })
+    var watched = await jobs.SubmitJobAsync(new SubmitJobRequest { Spec = Spec(trials: 1, workers: 1) });
+    var driverToken = (await WorkerToken.WaitForAsync(tokens, watched.JobId, 1, TimeSpan.FromSeconds(60)))[0];
+    await using (var driver = await SimulatedAgent.AttachAsync(url, driverToken, window: 1))
     {
-        var result = await Watching.RunAsync(jobs, driver, watched.JobId, watchers, events: (int)(20 * seconds), perSecond: 20, server);
-        figures.Add(($"watch, {watchers} watchers: delivery (event time to receipt)", result.Latency.Summary()));
-        figures.Add(($"watch, {watchers} watchers: server CPU per delivered event", $"{result.CpuMicrosPerDelivery:F1} us ({result.Deliveries} deliveries, {result.CpuSeconds:F2} s CPU)"));
-        figures.Add(($"watch, {watchers} watchers: server RSS", $"{result.RssMiB:F0} MiB"));
-    }
+        foreach (var watchers in new[] { 8, 1000 })
+        {
+            var result = await Watching.RunAsync(jobs, driver, watched.JobId, watchers, events: (int)(20 * seconds), perSecond: 20, server);
+            figures.Add(($"watch, {watchers} watchers: delivery (event time to receipt)", result.Latency.Summary()));
+            figures.Add(($"watch, {watchers} watchers: server CPU per delivered event", $"{result.CpuMicrosPerDelivery:F1} us ({result.Deliveries} deliveries, {result.CpuSeconds:F2} s CPU)"));
+            figures.Add(($"watch, {watchers} watchers: server RSS", $"{result.RssMiB:F0} MiB"));
+        }
 }
 
 await jobs.CancelJobAsync(new CancelJobRequest { JobId = watched.JobId, Reason = "bench" });
+}
 
 // 2. Ingestion: 50 workers of one job, each a simulated agent with 8 reports in flight.
-var fleet = await jobs.SubmitJobAsync(new SubmitJobRequest { Spec = Spec(trials: 50, workers: 50) });
-var fleetTokens = await WorkerToken.WaitForAsync(tokens, fleet.JobId, 50, TimeSpan.FromSeconds(120));
-var agents = await Task.WhenAll(fleetTokens.Select(t => SimulatedAgent.AttachAsync(url, t)));
-var ingestion = await Ingestion.RunAsync(agents, phase, server);
-figures.Add(("agent ingestion, 50 agents: reports committed and acked", $"{ingestion.ReportsPerSecond:F0}/s ({ingestion.Reports} in {ingestion.Seconds:F1} s, server CPU {ingestion.CpuMicrosPerReport:F0} us/report)"));
-foreach (var agent in agents)
+if (Runs("ingest"))
 {
-    await agent.DisposeAsync();
+    var fleet = await jobs.SubmitJobAsync(new SubmitJobRequest { Spec = Spec(trials: 50, workers: 50) });
+    var fleetTokens = await WorkerToken.WaitForAsync(tokens, fleet.JobId, 50, TimeSpan.FromSeconds(120));
+    var agents = await Task.WhenAll(fleetTokens.Select(t => SimulatedAgent.AttachAsync(url, t)));
+    var ingestion = await Ingestion.RunAsync(agents, phase, server);
+    figures.Add(("agent ingestion, 50 agents: reports committed and acked", $"{ingestion.ReportsPerSecond:F0}/s ({ingestion.Reports} in {ingestion.Seconds:F1} s, server CPU {ingestion.CpuMicrosPerReport:F0} us/report)"));
+    foreach (var agent in agents)
+    {
+        await agent.DisposeAsync();
 }
 
 await jobs.CancelJobAsync(new CancelJobRequest { JobId = fleet.JobId, Reason = "bench" });
+}
 
 // 3. SubmitJob against the no-op unary (grpc.health.v1 Check), 16 callers each.
-var noop = await Unary.RunAsync(16, phase, server, ct => health.CheckAsync(new HealthCheckRequest(), cancellationToken: ct).ResponseAsync);
-var submits = await Unary.RunAsync(16, phase, server, ct => jobs.SubmitJobAsync(new SubmitJobRequest { Spec = Spec(trials: 2, workers: 1) }, cancellationToken: ct).ResponseAsync);
-figures.Add(("no-op unary (health Check), 16 callers", noop.Summary()));
-figures.Add(("SubmitJob, 16 callers", submits.Summary()));
-figures.Add(("SubmitJob / no-op", $"{submits.PerSecond / noop.PerSecond:F2}x"));
+var submitted = 2;
+if (Runs("submit"))
+{
+    var noop = await Unary.RunAsync(16, phase, server, ct => health.CheckAsync(new HealthCheckRequest(), cancellationToken: ct).ResponseAsync);
+    var submits = await Unary.RunAsync(16, phase, server, ct => jobs.SubmitJobAsync(new SubmitJobRequest { Spec = Spec(trials: 2, workers: 1) }, cancellationToken: ct).ResponseAsync);
+    figures.Add(("no-op unary (health Check), 16 callers", noop.Summary()));
+    figures.Add(("SubmitJob, 16 callers", submits.Summary()));
+    figures.Add(("SubmitJob / no-op", $"{submits.PerSecond / noop.PerSecond:F2}x"));
+    submitted += submits.Calls;
+}
 
 // 4. Reads with 10,000 stored jobs, 4 callers.
-var stored = 2 + submits.Calls;
-var fill = Stopwatch.StartNew();
-var toFill = Math.Max(0, 10_000 - stored);
-var next = 0;
-await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+if (Runs("reads"))
 {
-    while (Interlocked.Increment(ref next) <= toFill)
+    var stored = submitted;
+    var fill = Stopwatch.StartNew();
+    var toFill = Math.Max(0, 10_000 - stored);
+    var next = 0;
+    await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
     {
-        await jobs.SubmitJobAsync(new SubmitJobRequest { Spec = Spec(trials: 2, workers: 1) });
-    }
-}));
-stored += toFill;
-figures.Add(("stored jobs for the reads", $"{stored} (topped up in {fill.Elapsed.TotalSeconds:F1} s)"));
+        while (Interlocked.Increment(ref next) <= toFill)
+        {
+            await jobs.SubmitJobAsync(new SubmitJobRequest { Spec = Spec(trials: 2, workers: 1) });
+        }
+    }));
+    stored += toFill;
+    figures.Add(("stored jobs for the reads", $"{stored} (topped up in {fill.Elapsed.TotalSeconds:F1} s)"));
 
-var ids = new List<string>();
-string pageToken = "";
-do
-{
-    var page = await jobs.ListJobsAsync(new ListJobsRequest { PageSize = 1000, PageToken = pageToken });
-    ids.AddRange(page.Jobs.Select(j => j.JobId));
-    pageToken = page.NextPageToken;
+    var ids = new List<string>();
+    string pageToken = "";
+    do
+    {
+        var page = await jobs.ListJobsAsync(new ListJobsRequest { PageSize = 1000, PageToken = pageToken });
+        ids.AddRange(page.Jobs.Select(j => j.JobId));
+        pageToken = page.NextPageToken;
 }
 while (pageToken.Length > 0);
 
@@ -109,6 +126,7 @@ var list = await Unary.RunAsync(4, phase, server, async ct =>
 });
 figures.Add(($"GetJob, {ids.Count} jobs, 4 callers", get.Summary()));
 figures.Add(($"ListJobs(50), {ids.Count} jobs, 4 callers", list.Summary()));
+}
 var (rss, peak) = server.RssMiB();
 figures.Add(("server RSS at the end / peak", $"{rss:F0} MiB / {peak:F0} MiB"));
 

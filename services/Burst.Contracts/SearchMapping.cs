@@ -25,6 +25,13 @@ public static class SearchMapping
         return TrialPlanner.Create(ToSettings(spec.Search ?? new V1.Search()));
     }
 
+    /// <summary>Refuses (ArgumentException) what <see cref="CreatePlanner(JobSpec)"/> would refuse, without drawing the configs.</summary>
+    public static void CheckPlan(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        TrialPlanner.Check(ToSettings(spec.Search ?? new V1.Search()));
+    }
+
     /// <summary>The planner of a job that continues earlier ones (continue_from): <paramref name="history"/> is their committed trials, in commit order.</summary>
     public static ITrialPlanner CreatePlanner(JobSpec spec, IReadOnlyList<TrialOutcome> history)
     {

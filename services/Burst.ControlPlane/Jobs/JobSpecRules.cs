@@ -154,7 +154,7 @@ internal static partial class JobSpecRules
         var v = new Violations();
         try
         {
-            SearchMapping.CreatePlanner(filled);
+            SearchMapping.CheckPlan(filled);
         }
         catch (ArgumentException e)
         {

@@ -65,6 +65,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
     private readonly Channel<PendingCreate> _creates = Channel.CreateUnbounded<PendingCreate>();
     private readonly Task _createLoop;
     private long _createTransactions;
@@ -147,40 +148,23 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
     private void CommitCreates(List<PendingCreate> batch)
     {
-        var outcomes = new CreateJobOutcome?[batch.Count];
-        var errors = new Exception?[batch.Count];
+        var outcomes = new CreateJobOutcome[batch.Count];
         try
         {
             using var tx = _writer.BeginTransaction();
             Interlocked.Increment(ref _createTransactions);
             for (var i = 0; i < batch.Count; i++)
             {
-                if (batch.Count == 1)
-                {
-                    outcomes[i] = CreateJob(tx, batch[i].NewJob);
-                    continue;
-                }
-
-                // One bad item (a duplicate job id, a corrupt spec row) is undone alone; the others go on.
-                tx.Save("item");
-                try
-                {
-                    outcomes[i] = CreateJob(tx, batch[i].NewJob);
-                    tx.Release("item");
-                }
-                catch (Exception e) when (e is SqliteException or InvalidOperationException)
-                {
-                    tx.Rollback("item");
-                    tx.Release("item");
-                    errors[i] = e;
-                }
+                outcomes[i] = CreateJob(tx, batch[i].NewJob);
             }
 
             tx.Commit();
         }
         catch (Exception) when (batch.Count > 1)
         {
-            // The transaction as a whole failed (a full disk at commit): each job gets a try of its own, and its own answer.
+            // One bad item (a duplicate job id, a corrupt request row) or a failed commit (a full disk)
+            // undoes the shared transaction: then each job gets a transaction of its own, and its own answer.
+            // Failures are rare, so the common case pays for no savepoint per item.
             foreach (var pending in batch)
             {
                 CommitCreates([pending]);
@@ -196,14 +180,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
         for (var i = 0; i < batch.Count; i++)
         {
-            if (errors[i] is { } error)
-            {
-                batch[i].Done.TrySetException(error);
-            }
-            else
-            {
-                batch[i].Done.TrySetResult(outcomes[i]!);
-            }
+            batch[i].Done.TrySetResult(outcomes[i]);
         }
     }
 
@@ -211,7 +188,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     {
         if (!string.IsNullOrEmpty(newJob.RequestId))
         {
-            using var find = Command(_writer, tx, "SELECT job_id, request_spec FROM request_ids WHERE request_id = $r", ("$r", newJob.RequestId));
+            var find = Writer(tx, "SELECT job_id, request_spec FROM request_ids WHERE request_id = $r", ("$r", newJob.RequestId));
             using var reader = find.ExecuteReader();
             if (reader.Read())
             {
@@ -229,24 +206,19 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
         first.JobId = job.JobId;
         first.Sequence = 1;
         job.LastSequence = 1;
-        using (var insert = Command(
-            _writer,
+        Writer(
             tx,
             "INSERT INTO jobs (job_id, state, create_time_ms, last_sequence, job, trace_parent) VALUES ($id, $state, $created, 1, $job, $trace)",
             ("$id", job.JobId),
             ("$state", (int)job.State),
             ("$created", job.CreateTime?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0),
             ("$job", job.ToByteArray()),
-            ("$trace", newJob.TraceParent)))
-        {
-            insert.ExecuteNonQuery();
-        }
+            ("$trace", newJob.TraceParent)).ExecuteNonQuery();
 
         InsertEvent(tx, first);
         if (!string.IsNullOrEmpty(newJob.RequestId))
         {
-            using var remember = Command(
-                _writer,
+            var remember = Writer(
                 tx,
                 "INSERT INTO request_ids (request_id, job_id, request_spec) VALUES ($r, $id, $spec)",
                 ("$r", newJob.RequestId),
@@ -268,8 +240,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
             using var tx = _writer.BeginTransaction();
             long lastSequence;
             JobState storedState;
-            using (var current = Command(_writer, tx, "SELECT last_sequence, state FROM jobs WHERE job_id = $id", ("$id", job.JobId)))
-            using (var reader = current.ExecuteReader())
+            using (var reader = Writer(tx, "SELECT last_sequence, state FROM jobs WHERE job_id = $id", ("$id", job.JobId)).ExecuteReader())
             {
                 if (!reader.Read())
                 {
@@ -294,24 +265,19 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
             }
 
             job.LastSequence = lastSequence;
-            using (var update = Command(
-                _writer,
+            Writer(
                 tx,
                 "UPDATE jobs SET state = $state, last_sequence = $seq, job = $job WHERE job_id = $id",
                 ("$id", job.JobId),
                 ("$state", (int)job.State),
                 ("$seq", lastSequence),
-                ("$job", job.ToByteArray())))
-            {
-                update.ExecuteNonQuery();
-            }
+                ("$job", job.ToByteArray())).ExecuteNonQuery();
 
             foreach (var w in commit.Workers)
             {
                 var assigned = new RunTrials();
                 assigned.Trials.AddRange(w.Assigned);
-                using var upsert = Command(
-                    _writer,
+                var upsert = Writer(
                     tx,
                     """
                     INSERT OR REPLACE INTO workers (job_id, worker_id, state, instance, pid, process_start, last_report_sequence, assigned, refit)
@@ -331,8 +297,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
             foreach (var t in commit.Trials)
             {
-                using var insert = Command(
-                    _writer,
+                var insert = Writer(
                     tx,
                     "INSERT OR IGNORE INTO trials (job_id, trial_id, rung, result, committed) VALUES ($job, $trial, $rung, $result, (SELECT COALESCE(MAX(committed), 0) + 1 FROM trials WHERE job_id = $job))",
                     ("$job", job.JobId),
@@ -344,8 +309,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
             foreach (var token in commit.Tokens)
             {
-                using var insert = Command(
-                    _writer,
+                var insert = Writer(
                     tx,
                     "INSERT INTO agent_tokens (token_hash, job_id, worker_id) VALUES ($hash, $job, $worker)",
                     ("$hash", token.TokenHash),
@@ -495,6 +459,11 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     {
         _creates.Writer.TryComplete();
         _createLoop.Wait();
+        foreach (var command in _writerCommands.Values)
+        {
+            command.Dispose();
+        }
+
         _writer.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         _writeGate.Dispose();
@@ -502,16 +471,40 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
     private sealed record PendingCreate(NewJob NewJob, TaskCompletionSource<CreateJobOutcome> Done);
 
-    private void InsertEvent(SqliteTransaction tx, JobEvent e)
-    {
-        using var insert = Command(
-            _writer,
+    private void InsertEvent(SqliteTransaction tx, JobEvent e) =>
+        Writer(
             tx,
             "INSERT INTO events (job_id, sequence, event) VALUES ($id, $seq, $event)",
             ("$id", e.JobId),
             ("$seq", e.Sequence),
-            ("$event", e.ToByteArray()));
-        insert.ExecuteNonQuery();
+            ("$event", e.ToByteArray())).ExecuteNonQuery();
+
+    /// <summary>
+    /// A command on the writer connection, prepared once per statement text and kept: the writer runs
+    /// the same few statements for every submit and report, and parsing them each time cost more than
+    /// running them. Only called under <see cref="_writeGate"/> (or by the group-commit loop, which holds it).
+    /// </summary>
+    private SqliteCommand Writer(SqliteTransaction tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        if (!_writerCommands.TryGetValue(sql, out var command))
+        {
+            command = _writer.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, _) in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            _writerCommands.Add(sql, command);
+        }
+
+        command.Transaction = tx;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+        }
+
+        return command;
     }
 
     private SqliteConnection OpenReader()

@@ -5,6 +5,28 @@ public static class TrialPlanner
     /// <summary>Builds the planner for <paramref name="settings"/>, checking every candidate config first.</summary>
     public static ITrialPlanner Create(SearchSettings settings)
     {
+        Check(settings);
+        if (settings.Strategy == SearchStrategyKind.Tpe)
+        {
+            return CreateTpe(settings);
+        }
+
+        var candidates = Candidates(settings);
+        return settings.Strategy switch
+        {
+            SearchStrategyKind.Random or SearchStrategyKind.Explicit => new SingleRungPlanner(candidates, settings.Scoring),
+            _ => new SuccessiveHalvingPlanner(candidates, settings.Scoring),
+        };
+    }
+
+    /// <summary>
+    /// Refuses (ArgumentException) whatever <see cref="Create(SearchSettings)"/> would refuse, without
+    /// drawing the configs: checking a random search of many trials costs no more than one of two. Drawn
+    /// configs need no check of their own, since the space's bounds were checked when it was built and
+    /// unbounded distributions are pulled into range as they are sampled; explicit configs are checked one by one.
+    /// </summary>
+    public static void Check(SearchSettings settings)
+    {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Folds < 2)
         {
@@ -16,18 +38,24 @@ public static class TrialPlanner
             throw new ArgumentOutOfRangeException(nameof(settings), settings.EarlyStoppingRounds, "EarlyStoppingRounds must not be negative (0 turns early stopping off).");
         }
 
-        if (settings.Strategy == SearchStrategyKind.Tpe)
+        switch (settings.Strategy)
         {
-            return CreateTpe(settings);
-        }
+            case SearchStrategyKind.Tpe:
+                CheckTpe(settings);
+                break;
+            case SearchStrategyKind.Random or SearchStrategyKind.Explicit or SearchStrategyKind.SuccessiveHalving:
+                if (GivenConfigs(settings) is { } given)
+                {
+                    foreach (var config in given)
+                    {
+                        HyperParameters.Validate(config);
+                    }
+                }
 
-        var candidates = Candidates(settings);
-        return settings.Strategy switch
-        {
-            SearchStrategyKind.Random or SearchStrategyKind.Explicit => new SingleRungPlanner(candidates, settings.Scoring),
-            SearchStrategyKind.SuccessiveHalving => new SuccessiveHalvingPlanner(candidates, settings.Scoring),
-            _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Strategy, "Unknown search strategy."),
-        };
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(settings), settings.Strategy, "Unknown search strategy.");
+        }
     }
 
     /// <summary>
@@ -49,10 +77,10 @@ public static class TrialPlanner
         switch (settings.Strategy)
         {
             case SearchStrategyKind.Tpe:
-                _ = Create(settings);
+                Check(settings);
                 return CreateTpe(settings, history);
             case SearchStrategyKind.Random when settings.Configs is null:
-                _ = Create(settings);
+                Check(settings);
                 var candidates = settings.Space.Sample(history.Count + settings.Trials, settings.Seed).Skip(history.Count).ToArray();
                 return new SingleRungPlanner(candidates, settings.Scoring, history);
             default:
@@ -65,6 +93,53 @@ public static class TrialPlanner
     /// data) is learnt from before the first trial and weighed by Best, but never run again.
     /// </summary>
     public static ITrialPlanner CreateTpe(SearchSettings settings, IReadOnlyList<TrialOutcome>? history = null)
+    {
+        CheckTpe(settings);
+        var startup = settings.TpeStartupTrials > 0 ? settings.TpeStartupTrials : Tpe.TpePlanner.DefaultStartupTrials;
+        return new Tpe.TpePlanner(settings.Space, settings.Trials, settings.Seed, settings.Scoring, startup, history);
+    }
+
+    /// <summary>The configs a search considers: the explicit list when one is given, else samples from the space.</summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Candidates(SearchSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (GivenConfigs(settings) is { } given)
+        {
+            foreach (var config in given)
+            {
+                HyperParameters.Validate(config);
+            }
+
+            return given;
+        }
+
+        // Each drawn config is checked as it is drawn (SearchSpace.Sample).
+        return settings.Space.Sample(settings.Trials, settings.Seed);
+    }
+
+    /// <summary>The explicit configs, or null when the configs are to be drawn from the space; refuses a search that has neither.</summary>
+    private static IReadOnlyList<IReadOnlyDictionary<string, double>>? GivenConfigs(SearchSettings settings)
+    {
+        if (settings.Configs is { } given)
+        {
+            return given.Count > 0 ? given : throw new ArgumentException("The search has no configs to try.", nameof(settings));
+        }
+
+        if (settings.Strategy == SearchStrategyKind.Explicit)
+        {
+            throw new ArgumentException("The explicit strategy needs a list of configs.", nameof(settings));
+        }
+
+        if (settings.Trials < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.Trials, "Trials must be at least 1.");
+        }
+
+        ArgumentNullException.ThrowIfNull(settings.Space, nameof(settings.Space));
+        return null;
+    }
+
+    private static void CheckTpe(SearchSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Configs is not null)
@@ -83,45 +158,6 @@ public static class TrialPlanner
         }
 
         ArgumentNullException.ThrowIfNull(settings.Space, nameof(settings.Space));
-        var startup = settings.TpeStartupTrials > 0 ? settings.TpeStartupTrials : Tpe.TpePlanner.DefaultStartupTrials;
-        return new Tpe.TpePlanner(settings.Space, settings.Trials, settings.Seed, settings.Scoring, startup, history);
-    }
-
-    /// <summary>The configs a search considers: the explicit list when one is given, else samples from the space.</summary>
-    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Candidates(SearchSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        IReadOnlyList<IReadOnlyDictionary<string, double>> configs;
-        if (settings.Configs is { } given)
-        {
-            configs = given;
-        }
-        else if (settings.Strategy == SearchStrategyKind.Explicit)
-        {
-            throw new ArgumentException("The explicit strategy needs a list of configs.", nameof(settings));
-        }
-        else
-        {
-            if (settings.Trials < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(settings), settings.Trials, "Trials must be at least 1.");
-            }
-
-            ArgumentNullException.ThrowIfNull(settings.Space, nameof(settings.Space));
-            configs = settings.Space.Sample(settings.Trials, settings.Seed);
-        }
-
-        if (configs.Count == 0)
-        {
-            throw new ArgumentException("The search has no configs to try.", nameof(settings));
-        }
-
-        foreach (var config in configs)
-        {
-            HyperParameters.Validate(config);
-        }
-
-        return configs;
     }
 
     internal static TrialOutcome BestOf(IEnumerable<TrialOutcome> outcomes, ScoringKind scoring)

@@ -83,6 +83,37 @@ public sealed class TrialPlannerTests
     }
 
     [Fact]
+    public void Check_refuses_exactly_what_Create_refuses_and_with_the_same_message()
+    {
+        IReadOnlyList<IReadOnlyDictionary<string, double>> bad = [new Dictionary<string, double> { ["max_depth"] = -3 }];
+        IReadOnlyList<IReadOnlyDictionary<string, double>> none = [];
+        var cases = new List<SearchSettings>();
+        foreach (var strategy in new[] { SearchStrategyKind.Random, SearchStrategyKind.Explicit, SearchStrategyKind.SuccessiveHalving, SearchStrategyKind.Tpe, (SearchStrategyKind)99 })
+        {
+            foreach (var configs in new[] { null, Configs(4), bad, none })
+            {
+                foreach (var (trials, folds, earlyStopping, startup) in new[] { (4, 3, 0, 0), (0, 3, 0, 0), (4, 1, 0, 0), (4, 3, -1, 0), (4, 3, 0, -1) })
+                {
+                    cases.Add(new SearchSettings(strategy, trials, folds, 7, ScoringKind.Accuracy, SearchSpace.Default, configs, earlyStopping, startup));
+                }
+            }
+        }
+
+        var refused = 0;
+        foreach (var settings in cases)
+        {
+            var byCreate = Record.Exception(() => TrialPlanner.Create(settings));
+            var byCheck = Record.Exception(() => TrialPlanner.Check(settings));
+            Assert.Equal(byCreate?.GetType(), byCheck?.GetType());
+            Assert.Equal(byCreate?.Message, byCheck?.Message);
+            refused += byCreate is null ? 0 : 1;
+        }
+
+        // Both outcomes occur: the grid holds valid searches of every known strategy and each kind of mistake.
+        Assert.InRange(refused, 1, cases.Count - 4);
+    }
+
+    [Fact]
     public void Successive_halving_starts_with_every_candidate_on_a_fraction_of_its_rounds()
     {
         var planner = TrialPlanner.Create(Settings(SearchStrategyKind.SuccessiveHalving, 27));
