@@ -8,13 +8,12 @@ namespace Burst.ControlPlane.Store;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. One writer connection, used by one transaction at a
-/// time, commits with synchronous=FULL so a commit survives a SIGKILL or a power cut; readers open
-/// their own (pooled) connections and never wait for the writer.
+/// time, commits with synchronous=FULL so a commit survives a SIGKILL or a power cut; new jobs are made
+/// durable by the group commit instead (SqliteJobStore.GroupCommit.cs). Readers open their own (pooled)
+/// connections and never wait for the writer.
 /// </summary>
-internal sealed class SqliteJobStore : IJobStore, IDisposable
+internal sealed partial class SqliteJobStore : IJobStore, IDisposable
 {
-    private const int MaxCreateBatch = 256;
-
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS jobs (
             job_id TEXT NOT NULL PRIMARY KEY,
@@ -66,9 +65,6 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
-    private readonly Channel<PendingCreate> _creates = Channel.CreateUnbounded<PendingCreate>();
-    private readonly Task _createLoop;
-    private long _createTransactions;
 
     public SqliteJobStore(string dataDir)
     {
@@ -91,98 +87,10 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
         // The order trials were committed in: an adaptive planner learns from the results in that order.
         AddColumnIfMissing("trials", "committed", "INTEGER");
-        _createLoop = Task.Run(CreateLoopAsync);
+        StartGroupCommit();
     }
 
     public string Path { get; }
-
-    /// <summary>
-    /// Queues the new job for the group-commit loop and returns once its transaction is durable.
-    /// Cancelling the wait does not withdraw the job: it may still be stored (a retry with the same
-    /// request id finds it).
-    /// </summary>
-    public Task<CreateJobOutcome> CreateJobAsync(NewJob newJob, CancellationToken cancellationToken)
-    {
-        var pending = new PendingCreate(newJob, new TaskCompletionSource<CreateJobOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_creates.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(SqliteJobStore));
-        }
-
-        return pending.Done.Task.WaitAsync(cancellationToken);
-    }
-
-    /// <summary>How many transactions stored new jobs: fewer than the jobs when submits arrived together.</summary>
-    internal long CreateTransactions => Interlocked.Read(ref _createTransactions);
-
-    /// <summary>New jobs waiting for the group-commit loop.</summary>
-    internal int QueuedCreates => _creates.Reader.Count;
-
-    /// <summary>
-    /// Group commit: the new jobs that queued while the writer was busy share one transaction, so one
-    /// fsync answers them all. Each is still answered only after that transaction is durable.
-    /// </summary>
-    private async Task CreateLoopAsync()
-    {
-        var batch = new List<PendingCreate>();
-        while (await _creates.Reader.WaitToReadAsync())
-        {
-            await _writeGate.WaitAsync();
-            try
-            {
-                // Taken once the writer is free: everything that queued meanwhile goes in this transaction.
-                while (batch.Count < MaxCreateBatch && _creates.Reader.TryRead(out var pending))
-                {
-                    batch.Add(pending);
-                }
-
-                CommitCreates(batch);
-            }
-            finally
-            {
-                _writeGate.Release();
-                batch.Clear();
-            }
-        }
-    }
-
-    private void CommitCreates(List<PendingCreate> batch)
-    {
-        var outcomes = new CreateJobOutcome[batch.Count];
-        try
-        {
-            using var tx = _writer.BeginTransaction();
-            Interlocked.Increment(ref _createTransactions);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                outcomes[i] = CreateJob(tx, batch[i].NewJob);
-            }
-
-            tx.Commit();
-        }
-        catch (Exception) when (batch.Count > 1)
-        {
-            // One bad item (a duplicate job id, a corrupt request row) or a failed commit (a full disk)
-            // undoes the shared transaction: then each job gets a transaction of its own, and its own answer.
-            // Failures are rare, so the common case pays for no savepoint per item.
-            foreach (var pending in batch)
-            {
-                CommitCreates([pending]);
-            }
-
-            return;
-        }
-        catch (Exception e)
-        {
-            batch[0].Done.TrySetException(e);
-            return;
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i].Done.TrySetResult(outcomes[i]);
-        }
-    }
 
     private CreateJobOutcome CreateJob(SqliteTransaction tx, NewJob newJob)
     {
@@ -329,6 +237,11 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
     public Task<Job?> GetJobAsync(string jobId, CancellationToken cancellationToken)
     {
+        if (!IsDurable(jobId))
+        {
+            return Task.FromResult<Job?>(null);
+        }
+
         using var connection = OpenReader();
         return Task.FromResult(ReadJob(connection, null, jobId));
     }
@@ -357,7 +270,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
             ("$state", state is null ? null : (int)state.Value),
             ("$before", beforeJobId),
             ("$limit", limit));
-        return Task.FromResult<IReadOnlyList<Job>>(ReadAll(command, r => Job.Parser.ParseFrom((byte[])r[0])));
+        return Task.FromResult(DurableOnly(ReadAll(command, r => Job.Parser.ParseFrom((byte[])r[0]))));
     }
 
     public Task<IReadOnlyList<Job>> ListJobsInStatesAsync(IReadOnlyCollection<JobState> states, int limit, CancellationToken cancellationToken)
@@ -369,11 +282,16 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
             null,
             $"SELECT job FROM jobs WHERE state IN ({string.Join(", ", names)}) ORDER BY job_id LIMIT $limit",
             [.. states.Select((s, i) => (names[i], (object?)(int)s)), ("$limit", limit)]);
-        return Task.FromResult<IReadOnlyList<Job>>(ReadAll(command, r => Job.Parser.ParseFrom((byte[])r[0])));
+        return Task.FromResult(DurableOnly(ReadAll(command, r => Job.Parser.ParseFrom((byte[])r[0]))));
     }
 
     public Task<IReadOnlyList<JobEvent>> ReadEventsAsync(string jobId, long afterSequence, int limit, CancellationToken cancellationToken)
     {
+        if (!IsDurable(jobId))
+        {
+            return Task.FromResult<IReadOnlyList<JobEvent>>([]);
+        }
+
         using var connection = OpenReader();
         using var command = Command(
             connection,
@@ -457,8 +375,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
 
     public void Dispose()
     {
-        _creates.Writer.TryComplete();
-        _createLoop.Wait();
+        StopGroupCommit();
         foreach (var command in _writerCommands.Values)
         {
             command.Dispose();
@@ -468,8 +385,6 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         _writeGate.Dispose();
     }
-
-    private sealed record PendingCreate(NewJob NewJob, TaskCompletionSource<CreateJobOutcome> Done);
 
     private void InsertEvent(SqliteTransaction tx, JobEvent e) =>
         Writer(
@@ -484,7 +399,7 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     /// the same few statements for every submit and report, and parsing them each time cost more than
     /// running them. Only called under <see cref="_writeGate"/> (or by the group-commit loop, which holds it).
     /// </summary>
-    private SqliteCommand Writer(SqliteTransaction tx, string sql, params (string Name, object? Value)[] parameters)
+    private SqliteCommand Writer(SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
         if (!_writerCommands.TryGetValue(sql, out var command))
         {
@@ -518,6 +433,17 @@ internal sealed class SqliteJobStore : IJobStore, IDisposable
     {
         using var command = Command(connection, tx, "SELECT job FROM jobs WHERE job_id = $id", ("$id", jobId));
         return command.ExecuteScalar() is byte[] bytes ? Job.Parser.ParseFrom(bytes) : null;
+    }
+
+    /// <summary>The jobs without those whose creation is not yet on the disk (SqliteJobStore.GroupCommit.cs).</summary>
+    private IReadOnlyList<Job> DurableOnly(List<Job> jobs)
+    {
+        if (!_notYetDurable.IsEmpty)
+        {
+            jobs.RemoveAll(j => !IsDurable(j.JobId));
+        }
+
+        return jobs;
     }
 
     private static List<T> ReadAll<T>(SqliteCommand command, Func<SqliteDataReader, T> read)

@@ -98,6 +98,40 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_job_is_answered_and_seen_only_once_its_log_is_flushed_to_disk()
+    {
+        using var store = new SqliteJobStore(_dataDir);
+        var flush = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BeforeWalFlush = () => flush.Task;
+
+        var created = store.CreateJobAsync(NewJob("j-held"), CancellationToken.None);
+        await Until(() => store.CreateTransactions == 1);
+
+        // Committed, but not yet on the disk: not answered, and invisible to every read.
+        using (var raw = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = store.Path, Pooling = false }.ToString()))
+        {
+            raw.Open();
+            using var count = raw.CreateCommand();
+            count.CommandText = "SELECT count(*) FROM jobs WHERE job_id = 'j-held'";
+            Assert.Equal(1L, count.ExecuteScalar());
+        }
+
+        Assert.False(created.IsCompleted);
+        Assert.Null(await store.GetJobAsync("j-held", CancellationToken.None));
+        Assert.Empty(await store.ListJobsAsync(null, null, 10, CancellationToken.None));
+        Assert.Empty(await store.ListJobsInStatesAsync([JobState.Queued], 10, CancellationToken.None));
+        Assert.Empty(await store.ReadEventsAsync("j-held", 0, 10, CancellationToken.None));
+        Assert.Equal(0, store.WalFlushes);
+
+        flush.SetResult();
+        Assert.Equal(CreateJobStatus.Created, (await created.WaitAsync(TestControlPlane.Patience)).Status);
+        Assert.Equal(1, store.WalFlushes);
+        Assert.Equal("j-held", (await store.GetJobAsync("j-held", CancellationToken.None))?.JobId);
+        Assert.Single(await store.ListJobsAsync(null, null, 10, CancellationToken.None));
+        Assert.Single(await store.ReadEventsAsync("j-held", 0, 10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Concurrent_submits_with_one_request_id_create_one_job_and_a_different_spec_conflicts()
     {
         using var store = new SqliteJobStore(_dataDir);
