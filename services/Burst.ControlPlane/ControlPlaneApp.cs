@@ -1,5 +1,6 @@
 using Burst.ControlPlane.Providers.Gce;
 using Burst.ControlPlane.Runtime;
+using Burst.ControlPlane.Store;
 using Burst.ControlPlane.Telemetry;
 using Burst.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -32,6 +33,16 @@ public static class ControlPlaneApp
         var app = builder.Build();
         app.MapControlPlane();
         return app;
+    }
+
+    /// <summary>
+    /// Opens the job store in the data dir now rather than as the host starts, so that a data dir that
+    /// cannot be used stops the start with one <see cref="DataDirException"/> saying why, not a host failure.
+    /// </summary>
+    public static void OpenStore(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Services.GetRequiredService<IJobStore>();
     }
 
     /// <summary>After StartAsync: the URL the server really listens on (port 0 resolved).</summary>

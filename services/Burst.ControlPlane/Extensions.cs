@@ -134,6 +134,8 @@ internal static class Extensions
             app.UseDashboard(webPort);
         }
 
+        app.UseMessageLimitStatus();
+
         app.MapGrpcService<JobGrpcService>().EnableGrpcWeb();
         app.MapGrpcService<AgentGrpcService>();
         app.MapGrpcReflectionService();

@@ -1,6 +1,6 @@
 // Starts a real `burst server` (the built CLI) on free loopback ports with a temporary data dir,
 // for the browser tests and the dashboard benchmark.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -31,14 +31,14 @@ export function freePort() {
   });
 }
 
-/** Resolves once the server prints its dashboard line; rejects (with its output) if it exits first or takes over 60 s. */
-export async function startServer({ env = {} } = {}) {
+/** Resolves once the server prints its dashboard line; rejects (with its output) if it exits first or takes over 60 s. `args` go after the server's own. */
+export async function startServer({ env = {}, args = [] } = {}) {
   const grpcPort = await freePort();
   const webPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "burst-web-"));
   const child = spawn(
     burstExecutable(),
-    ["server", "--listen", `http://127.0.0.1:${grpcPort}`, "--web-listen", `http://127.0.0.1:${webPort}`, "--data-dir", dataDir],
+    ["server", "--listen", `http://127.0.0.1:${grpcPort}`, "--web-listen", `http://127.0.0.1:${webPort}`, "--data-dir", dataDir, ...args],
     // Agents of a job still running when a test ends must not outlive the server.
     { cwd: dataDir, env: { ...process.env, Burst__StopWorkersOnShutdown: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -76,6 +76,15 @@ export async function startServer({ env = {} } = {}) {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A new API key from `burst keys create`: the key, and its line for an --api-keys file. */
+export function createKey(name, role) {
+  const output = execFileSync(burstExecutable(), ["keys", "create", "--name", name, "--role", role], { encoding: "utf8" });
+  const key = /key \(shown only now[^:]*\): (\S+)/.exec(output)?.[1];
+  const line = /line for the server's --api-keys file: (.+)/.exec(output)?.[1];
+  if (!key || !line) throw new Error(`unexpected output of burst keys create:\n${output}`);
+  return { key, line };
 }
 
 /** Debian's chromium, headless; root (CI containers) needs --no-sandbox. */

@@ -94,6 +94,17 @@ internal static class ServerCommand
 
         try
         {
+            ControlPlaneApp.OpenStore(app);
+        }
+        catch (Exception e) when (e is DataDirException or OptionsValidationException)
+        {
+            context.Error.WriteLine($"burst: {e.Message}");
+            await app.DisposeAsync();
+            return e is DataDirException ? ExitCodes.Failed : ExitCodes.Usage;
+        }
+
+        try
+        {
             try
             {
                 await app.StartAsync(CancellationToken.None);

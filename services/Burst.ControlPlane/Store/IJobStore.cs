@@ -37,7 +37,7 @@ internal interface IJobStore
 
     Task<AgentTokenRecord?> FindAgentTokenAsync(byte[] tokenHash, CancellationToken cancellationToken);
 
-    /// <summary>True when the store answers a query.</summary>
+    /// <summary>True when the store answers a query and, after a write its data dir could not take, takes one again.</summary>
     Task<bool> CheckAsync(CancellationToken cancellationToken);
 
     /// <summary>The W3C traceparent of the job's root span (JobTracing), or null for a job stored without one.</summary>

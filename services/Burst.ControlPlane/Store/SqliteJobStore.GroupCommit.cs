@@ -65,11 +65,20 @@ internal sealed partial class SqliteJobStore
 
     private void StartGroupCommit()
     {
-        // The log file exists once the schema is written, and lives as long as the writer connection.
-        // Its handle is kept open: SQLite holds no lock on it, and flushing through any handle flushes the file.
-        _wal = new FileStream(Path + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        OpenWal();
         _createLoop = Task.Run(CreateLoopAsync);
         _syncLoop = Task.Run(SyncLoopAsync);
+    }
+
+    /// <summary>
+    /// The log file exists once the schema is written, and lives as long as the writer connection (a writer
+    /// reopened after a fault opens it anew). Its handle is kept open: SQLite holds no lock on it, and
+    /// flushing through any handle flushes the file. Called under the write gate, or before the loops start.
+    /// </summary>
+    private void OpenWal()
+    {
+        var fresh = new FileStream(Path + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        Interlocked.Exchange(ref _wal, fresh)?.Dispose();
     }
 
     private void StopGroupCommit()
@@ -95,6 +104,7 @@ internal sealed partial class SqliteJobStore
                     batch.Add(pending);
                 }
 
+                ReopenIfFaulted();
                 Writer(null, "PRAGMA synchronous=NORMAL").ExecuteNonQuery();
                 try
                 {
@@ -108,9 +118,10 @@ internal sealed partial class SqliteJobStore
             catch (SqliteException e)
             {
                 // Only the pragmas can fail here (CommitCreates answers its own failures): answer whoever is still waiting.
+                var failure = WriteFailed(e);
                 foreach (var pending in batch)
                 {
-                    pending.Done.TrySetException(e);
+                    pending.Done.TrySetException(failure);
                 }
             }
             finally
@@ -140,6 +151,7 @@ internal sealed partial class SqliteJobStore
             }
 
             tx.Commit();
+            _faulted = false;
         }
         catch (Exception) when (batch.Count > 1)
         {
@@ -158,7 +170,7 @@ internal sealed partial class SqliteJobStore
         catch (Exception e)
         {
             Unhide(outcomes);
-            batch[0].Done.TrySetException(e);
+            batch[0].Done.TrySetException(WriteFailed(e));
             return;
         }
 
@@ -199,15 +211,15 @@ internal sealed partial class SqliteJobStore
             Exception? failure = null;
             try
             {
-                WalFile.FlushData(_wal!);
+                WalFile.FlushData(Volatile.Read(ref _wal)!);
                 Interlocked.Increment(ref _walFlushes);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
                 // The jobs are stored but may not be on the disk: they become visible (a later commit's flush
                 // or the next start will keep or lose them as the disk does), and their submitters hear of the
                 // failure; a retry with the same request id finds its job.
-                failure = new SqliteException($"disk I/O error: the job store could not flush its log to disk: {e.Message}", 10);
+                failure = WriteFailed(new SqliteException($"disk I/O error: the job store could not flush its log to disk: {e.Message}", SqliteIoError));
             }
 
             Unhide(due.Select(p => p.Outcome));

@@ -11,6 +11,9 @@ namespace Burst.ControlPlane.Store;
 /// time, commits with synchronous=FULL so a commit survives a SIGKILL or a power cut; new jobs are made
 /// durable by the group commit instead (SqliteJobStore.GroupCommit.cs). Readers open their own (pooled)
 /// connections and never wait for the writer.
+/// A write the data dir cannot take (read-only, full, gone) marks the store faulted: the error names the
+/// data dir and why, health reports NOT_SERVING, and the next write or health check opens the file
+/// afresh, so that service resumes once the data dir is writable again, even on a file system mounted anew.
 /// </summary>
 internal sealed partial class SqliteJobStore : IJobStore, IDisposable
 {
@@ -59,16 +62,34 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
             job_id TEXT NOT NULL,
             request_spec BLOB NOT NULL
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS store_probe (
+            id INTEGER NOT NULL PRIMARY KEY,
+            writes INTEGER NOT NULL
+        );
         """;
 
+    // Result codes (the primary byte of an extended code) of a write that failed for want of a writable file.
+    private const int SqliteReadOnly = 8;
+    private const int SqliteIoError = 10;
+    private const int SqliteFull = 13;
+    private const int SqliteCantOpen = 14;
+
+    private readonly string _dataDir;
     private readonly string _connectionString;
-    private readonly SqliteConnection _writer;
+    private readonly string _reopenConnectionString;
+    private SqliteConnection _writer;
+    private volatile bool _faulted;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
 
     public SqliteJobStore(string dataDir)
     {
-        Directory.CreateDirectory(dataDir);
+        _dataDir = dataDir;
+        if (DataDirProbe.Problem(dataDir) is { } problem)
+        {
+            throw new DataDirException(dataDir, problem);
+        }
+
         Path = System.IO.Path.Combine(dataDir, "burst.db");
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -78,15 +99,24 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
             DefaultTimeout = 30,
         }.ToString();
 
-        _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
-        Execute(_writer, "PRAGMA journal_mode=WAL;");
-        Execute(_writer, "PRAGMA synchronous=FULL;");
-        Execute(_writer, Schema);
-        AddColumnIfMissing("jobs", "trace_parent", "TEXT");
+        // The writer lives outside the readers' pool. One reopened after a fault must find the file where it
+        // was: it never creates an empty database in its place.
+        _reopenConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
+        try
+        {
+            _writer = OpenWriter(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+            Execute(_writer, Schema);
+            AddColumnIfMissing("jobs", "trace_parent", "TEXT");
 
-        // The order trials were committed in: an adaptive planner learns from the results in that order.
-        AddColumnIfMissing("trials", "committed", "INTEGER");
+            // The order trials were committed in: an adaptive planner learns from the results in that order.
+            AddColumnIfMissing("trials", "committed", "INTEGER");
+        }
+        catch (SqliteException e)
+        {
+            _writer?.Dispose();
+            throw new DataDirException(dataDir, $"holds a job database that cannot be opened for writing ({Path}): {e.Message}", e);
+        }
+
         StartGroupCommit();
     }
 
@@ -145,6 +175,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
+            ReopenIfFaulted();
             using var tx = _writer.BeginTransaction();
             long lastSequence;
             JobState storedState;
@@ -227,7 +258,12 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
             }
 
             tx.Commit();
+            _faulted = false;
             return commit.Events;
+        }
+        catch (SqliteException e)
+        {
+            throw WriteFailed(e);
         }
         finally
         {
@@ -337,25 +373,57 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         return Task.FromResult(reader.Read() ? new AgentTokenRecord(tokenHash, reader.GetString(0), reader.GetString(1)) : null);
     }
 
-    public Task<bool> CheckAsync(CancellationToken cancellationToken)
+    public async Task<bool> CheckAsync(CancellationToken cancellationToken)
     {
         // A pooled connection would go on reading a file that was deleted (a volume gone, a wiped
         // disk) and answer as if all were well: the file must still be where it was.
         if (!File.Exists(Path))
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         try
         {
-            using var connection = OpenReader();
-            using var command = Command(connection, null, "SELECT count(*) FROM jobs WHERE 0");
-            command.ExecuteScalar();
-            return Task.FromResult(true);
+            using (var connection = OpenReader())
+            using (var command = Command(connection, null, "SELECT count(*) FROM jobs WHERE 0"))
+            {
+                command.ExecuteScalar();
+            }
+
+            // Reads go on working on a read-only or full disk: after a failed write, only a write tells.
+            return !_faulted || await ProbeWriteAsync(cancellationToken);
         }
         catch (SqliteException)
         {
-            return Task.FromResult(false);
+            return false;
+        }
+    }
+
+    /// <summary>Whether the data dir takes a write again (through a writer opened afresh); a success clears the fault.</summary>
+    private async Task<bool> ProbeWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            ReopenIfFaulted();
+            using var tx = _writer.BeginTransaction();
+            using (var probe = Command(_writer, tx, "INSERT INTO store_probe (id, writes) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET writes = writes + 1"))
+            {
+                probe.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+            _faulted = false;
+            return true;
+        }
+        catch (SqliteException e)
+        {
+            WriteFailed(e);
+            return false;
+        }
+        finally
+        {
+            _writeGate.Release();
         }
     }
 
@@ -384,6 +452,92 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         _writer.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         _writeGate.Dispose();
+    }
+
+    private static SqliteConnection OpenWriter(string connectionString)
+    {
+        var writer = new SqliteConnection(connectionString);
+        try
+        {
+            writer.Open();
+
+            // SQLite opens a file it may not write read-only rather than fail: that is no writer.
+            if (SQLitePCL.raw.sqlite3_db_readonly(writer.Handle, "main") == 1)
+            {
+                throw new SqliteException("SQLite opened the database read-only: the file or its folder is not writable.", SqliteReadOnly);
+            }
+
+            Execute(writer, "PRAGMA journal_mode=WAL;");
+            Execute(writer, "PRAGMA synchronous=FULL;");
+            return writer;
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After a fault the open writer may still point at a file system that is gone for good (a disk that
+    /// turned read-only on an error, repaired and mounted again): a fresh one opens the file where it is now.
+    /// Called under the write gate.
+    /// </summary>
+    private void ReopenIfFaulted()
+    {
+        if (!_faulted || !File.Exists(Path))
+        {
+            return;
+        }
+
+        SqliteConnection fresh;
+        try
+        {
+            fresh = OpenWriter(_reopenConnectionString);
+        }
+        catch (SqliteException)
+        {
+            // Still not writable: the old writer goes on answering, with the error that says why.
+            return;
+        }
+
+        // Readers opened before may read the old file system too: they are closed as they come back.
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        foreach (var command in _writerCommands.Values)
+        {
+            command.Dispose();
+        }
+
+        _writerCommands.Clear();
+        _writer.Dispose();
+        _writer = fresh;
+        try
+        {
+            OpenWal();
+        }
+        catch (IOException)
+        {
+            // The old handle stays: its next flush fails, and the store stays faulted until a reopen finds the log.
+            _faulted = true;
+        }
+    }
+
+    /// <summary>
+    /// A write that failed because the data dir could not take it marks the store faulted, and its error
+    /// says which folder and why ("is not writable: it is on a read-only file system", "is full"),
+    /// keeping SQLite's own words after it.
+    /// </summary>
+    private Exception WriteFailed(Exception e)
+    {
+        if (e is not SqliteException sqlite || (sqlite.SqliteErrorCode & 0xff) is not (SqliteReadOnly or SqliteIoError or SqliteFull or SqliteCantOpen))
+        {
+            return e;
+        }
+
+        _faulted = true;
+        var problem = DataDirProbe.Problem(_dataDir)
+            ?? ((sqlite.SqliteErrorCode & 0xff) == SqliteFull ? "is full" : "cannot be written");
+        return new SqliteException($"the data dir {_dataDir} {problem} ({sqlite.Message})", sqlite.SqliteErrorCode, sqlite.SqliteExtendedErrorCode);
     }
 
     private void InsertEvent(SqliteTransaction tx, JobEvent e) =>

@@ -109,7 +109,7 @@ public sealed class InputLimitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_request_larger_than_the_message_limit_is_resource_exhausted()
+    public async Task A_request_larger_than_the_message_limit_is_resource_exhausted_naming_the_limit()
     {
         var spec = new JobSpec { DisplayName = new string('n', 5 * 1024 * 1024) };
 
@@ -117,6 +117,7 @@ public sealed class InputLimitTests : IAsyncLifetime
         var after = await _cp.Jobs.ListJobsAsync(new ListJobsRequest());
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains($"at most {ControlPlaneOptions.DefaultMaxRequestBytes} bytes (Burst:MaxRequestBytes)", error.Status.Detail, StringComparison.Ordinal);
         Assert.Empty(after.Jobs);
     }
 }

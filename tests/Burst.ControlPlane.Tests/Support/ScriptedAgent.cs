@@ -40,6 +40,25 @@ internal sealed class ScriptedAgent : IDisposable
     /// <summary>True when the control plane ended the stream (status OK) instead of sending more.</summary>
     public async Task<bool> EndedAsync() => !await _call.ResponseStream.MoveNext(_timeout.Token);
 
+    /// <summary>The messages left on the stream and the status it ended with (OK when it just ended).</summary>
+    public async Task<(List<ControlMessage> Messages, Status Status)> DrainAsync()
+    {
+        var messages = new List<ControlMessage>();
+        try
+        {
+            while (await _call.ResponseStream.MoveNext(_timeout.Token))
+            {
+                messages.Add(_call.ResponseStream.Current);
+            }
+        }
+        catch (RpcException e)
+        {
+            return (messages, e.Status);
+        }
+
+        return (messages, _call.GetStatus());
+    }
+
     public void Dispose()
     {
         _call.Dispose();

@@ -20,6 +20,11 @@ internal sealed class Tmpfs : IDisposable
         return new Tmpfs(dir);
     }
 
+    /// <summary>Turns it read-only; Linux refuses (EBUSY) while any process holds a file there open for writing.</summary>
+    public void RemountReadOnly() => Run("mount", "-o", "remount,ro", Path);
+
+    public void RemountWritable() => Run("mount", "-o", "remount,rw", Path);
+
     public void Dispose()
     {
         // Lazy: a process that still has a file open there must not keep the mount alive.

@@ -60,6 +60,8 @@ export function showJob(root: HTMLElement, _navigate: Navigate, jobId: string): 
   const state = el("span", { class: "state", id: "job-state" }, "…");
   const cancel = el("button", { id: "cancel-job", class: "danger", hidden: "" }, "Cancel job");
   const status = el("p", { class: "muted", id: "job-status" });
+  // A refused cancel (PERMISSION_DENIED for a read key, say) is an error the user caused: shown as one, apart from the stream's status.
+  const cancelError = el("p", { class: "form-error", id: "cancel-error", role: "alert" });
   const bar = el("progress", { id: "job-progress", max: "1", value: "0" });
   const progressText = el("span", { id: "job-progress-text" });
   const eta = el("span", { id: "job-eta", class: "muted" });
@@ -77,6 +79,7 @@ export function showJob(root: HTMLElement, _navigate: Navigate, jobId: string): 
 
   root.append(
     el("div", { class: "bar" }, title, state, cancel),
+    cancelError,
     status,
     el(
       "section",
@@ -121,11 +124,12 @@ export function showJob(root: HTMLElement, _navigate: Navigate, jobId: string): 
   cancel.addEventListener("click", async () => {
     if (!confirm(`Cancel job ${jobId}? Its workers are stopped and it cannot be resumed.`)) return;
     cancel.disabled = true;
+    cancelError.textContent = "";
     try {
       job = await jobs.cancelJob({ jobId, reason: "cancelled from the dashboard" });
       schedule();
     } catch (e) {
-      if (!needsKey(e)) status.textContent = `Cannot cancel: ${errorText(e)}`;
+      if (!needsKey(e)) cancelError.textContent = `Cannot cancel: ${errorText(e)}`;
     } finally {
       cancel.disabled = false;
     }
