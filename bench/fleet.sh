@@ -2,7 +2,7 @@
 # Fleet benchmark: one search shared by several local workers through a real `burst server`.
 # Figures are printed, never asserted.
 #
-#   bench/fleet.sh
+#   bench/fleet.sh            (KEEP=1 keeps the events and the server's data dir, with the agents' logs)
 #
 # Prints, from one run on this machine:
 #   1. census-configs-100 (../shared/bench) on 1 worker x 2 threads against 2 workers x 1 thread;
@@ -26,7 +26,7 @@ WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
+  if [ -n "${KEEP:-}" ]; then echo "events and logs kept in $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 

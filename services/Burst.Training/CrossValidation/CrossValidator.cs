@@ -303,7 +303,7 @@ public sealed partial class CrossValidator : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_foldSets.TryGetValue(maxBin, out var set))
             {
-                set = FoldSet.Build(_train, _foldOf, Folds, maxBin);
+                set = OpenMp.OnOwnThread(() => FoldSet.Build(_train, _foldOf, Folds, maxBin));
                 _foldSets[maxBin] = set;
             }
 

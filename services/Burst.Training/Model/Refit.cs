@@ -11,17 +11,20 @@ public static class Refit
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(best);
         threads = threads > 0 ? threads : Environment.ProcessorCount;
-        using var matrix = DMatrix.FromDense(train.Features.Span, train.Rows, train.Columns, train.Labels.Span, threads);
-        var booster = Booster.Create(matrix, BoosterParameters.For(best.Params, threads, seed));
-        try
+        return OpenMp.OnOwnThread(() =>
         {
-            booster.Train(matrix, best.Rounds, ct);
-            return new TrainedModel(booster, threads);
-        }
-        catch
-        {
-            booster.Dispose();
-            throw;
-        }
+            using var matrix = DMatrix.FromDense(train.Features.Span, train.Rows, train.Columns, train.Labels.Span, threads);
+            var booster = Booster.Create(matrix, BoosterParameters.For(best.Params, threads, seed));
+            try
+            {
+                booster.Train(matrix, best.Rounds, ct);
+                return new TrainedModel(booster, threads);
+            }
+            catch
+            {
+                booster.Dispose();
+                throw;
+            }
+        });
     }
 }

@@ -27,8 +27,11 @@ public sealed class TrainedModel : IDisposable
             throw new ArgumentException($"The model expects {features} features; {data.Source} has {data.Columns}.", nameof(data));
         }
 
-        using var matrix = DMatrix.FromDense(data.Features.Span, data.Rows, data.Columns, threads: _threads);
-        return _booster.Predict(matrix);
+        return OpenMp.OnOwnThread(() =>
+        {
+            using var matrix = DMatrix.FromDense(data.Features.Span, data.Rows, data.Columns, threads: _threads);
+            return _booster.Predict(matrix);
+        });
     }
 
     public Metrics Evaluate(TabularData data)
