@@ -39,6 +39,16 @@ def fleet(events):
                 until = end_
         return total
     busy = sum(busy_time(w) for w in workers)
+    def idle_parts(worker):
+        # Where a worker's share of the wall time went when it ran no trial: before its first trial
+        # (attach, data load, first hand-out), between trials (hand-out round trips, reporting), after its last.
+        spans = sorted((ts(e["time"]) - seconds(e["trial"].get("duration")), ts(e["time"])) for e in trials if e["trial"].get("workerId", "") == worker)
+        gaps, until = 0.0, spans[0][1]
+        for begin, end_ in spans[1:]:
+            gaps += max(0.0, begin - until)
+            until = max(until, end_)
+        return dict(before=max(0.0, spans[0][0] - start), between=gaps, after=max(0.0, end - until))
+    idle = {w: idle_parts(w) for w in workers}
     last = {w: max(ts(e["time"]) for e in trials if e["trial"].get("workerId", "") == w) for w in workers}
     longest = max(seconds(e["trial"].get("duration")) for e in trials)
     result = next((e["result"] for e in events if "result" in e), {})
@@ -46,7 +56,7 @@ def fleet(events):
                 efficiency=busy / (len(workers) * wall) if wall > 0 else float("nan"),
                 idle_tail=max(end - t for t in last.values()), idle_worker=min(last, key=last.get), longest=longest,
                 per_worker={w: sum(1 for e in trials if e["trial"].get("workerId", "") == w) for w in workers},
-                cv_best=result.get("cvBest", float("nan")), state=final_state(events))
+                cv_best=result.get("cvBest", float("nan")), state=final_state(events), idle=idle)
 
 print(f"{'run':<14}{'state':<11}{'trials':>7}{'workers':>8}{'wall_s':>9}{'busy_s':>9}{'efficiency':>11}{'idle_tail_s':>12}{'longest_s':>10}{'cv_best':>9}  per worker")
 figures = {}
@@ -69,6 +79,11 @@ if s:
     print(f"skewed 24 configs, 2 workers x 1 thread: fleet efficiency {s['efficiency']:.3f} (target >= 0.9); "
           f"idle tail {s['idle_tail']:.2f} s on {s['idle_worker']} against the longest trial {s['longest']:.2f} s "
           f"(target: no longer)")
+    parts = {k: sum(p[k] for p in s["idle"].values()) for k in ("before", "between", "after")}
+    lost = s["workers"] * s["wall"] - s["busy"]
+    print(f"  where the {lost:.2f} worker-seconds without a trial went: before the first trial {parts['before']:.2f} s, "
+          f"between trials {parts['between']:.2f} s, after the last {parts['after']:.2f} s  "
+          + ", ".join(f"{w}: {p['before']:.2f}/{p['between']:.2f}/{p['after']:.2f}" for w, p in sorted(s["idle"].items())))
 k = load("killed_2x1")
 if k:
     counts = collections.Counter((e["trial"].get("trialId", 0), e["trial"].get("rung", 0)) for e in k if "trial" in e)
