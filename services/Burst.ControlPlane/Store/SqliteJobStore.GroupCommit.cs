@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Burst.ControlPlane.Store;
@@ -24,11 +23,13 @@ internal sealed partial class SqliteJobStore
 {
     private const int MaxCreateBatch = 256;
 
-    private readonly Channel<PendingCreate> _creates = Channel.CreateUnbounded<PendingCreate>();
-    private readonly Channel<PendingCreate> _committed = Channel.CreateUnbounded<PendingCreate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    // Blocking queues, each drained by a thread of its own: a loop parked on the thread pool would wait
+    // behind the very requests it is to answer whenever they keep every pool thread busy.
+    private readonly BlockingCollection<PendingCreate> _creates = [];
+    private readonly BlockingCollection<PendingCreate> _committed = [];
     private readonly ConcurrentDictionary<string, byte> _notYetDurable = new(StringComparer.Ordinal);
-    private Task _createLoop = Task.CompletedTask;
-    private Task _syncLoop = Task.CompletedTask;
+    private Thread? _createLoop;
+    private Thread? _syncLoop;
     private FileStream? _wal;
     private long _createTransactions;
     private long _walFlushes;
@@ -40,7 +41,11 @@ internal sealed partial class SqliteJobStore
     public Task<CreateJobOutcome> CreateJobAsync(NewJob newJob, CancellationToken cancellationToken)
     {
         var pending = new PendingCreate(newJob);
-        if (!_creates.Writer.TryWrite(pending))
+        try
+        {
+            _creates.Add(pending, CancellationToken.None);
+        }
+        catch (InvalidOperationException)
         {
             throw new ObjectDisposedException(nameof(SqliteJobStore));
         }
@@ -58,7 +63,7 @@ internal sealed partial class SqliteJobStore
     internal Func<Task>? BeforeWalFlush { get; set; }
 
     /// <summary>New jobs waiting for the commit loop.</summary>
-    internal int QueuedCreates => _creates.Reader.Count;
+    internal int QueuedCreates => _creates.Count;
 
     /// <summary>False for a new job between its commit and the flush that makes it durable: reads skip it.</summary>
     private bool IsDurable(string jobId) => _notYetDurable.IsEmpty || !_notYetDurable.ContainsKey(jobId);
@@ -66,8 +71,10 @@ internal sealed partial class SqliteJobStore
     private void StartGroupCommit()
     {
         OpenWal();
-        _createLoop = Task.Run(CreateLoopAsync);
-        _syncLoop = Task.Run(SyncLoopAsync);
+        _createLoop = new Thread(CreateLoop) { IsBackground = true, Name = "store commit" };
+        _syncLoop = new Thread(SyncLoop) { IsBackground = true, Name = "store flush" };
+        _createLoop.Start();
+        _syncLoop.Start();
     }
 
     /// <summary>
@@ -83,23 +90,24 @@ internal sealed partial class SqliteJobStore
 
     private void StopGroupCommit()
     {
-        _creates.Writer.TryComplete();
-        _createLoop.Wait();
-        _committed.Writer.TryComplete();
-        _syncLoop.Wait();
+        _creates.CompleteAdding();
+        _createLoop?.Join();
+        _committed.CompleteAdding();
+        _syncLoop?.Join();
         _wal?.Dispose();
     }
 
-    private async Task CreateLoopAsync()
+    private void CreateLoop()
     {
         var batch = new List<PendingCreate>();
-        while (await _creates.Reader.WaitToReadAsync())
+        while (_creates.TryTake(out var first, Timeout.Infinite))
         {
-            await _writeGate.WaitAsync();
+            batch.Add(first);
+            _writeGate.Wait();
             try
             {
                 // Taken once the writer is free: everything that queued meanwhile goes in this transaction.
-                while (batch.Count < MaxCreateBatch && _creates.Reader.TryRead(out var pending))
+                while (batch.Count < MaxCreateBatch && _creates.TryTake(out var pending))
                 {
                     batch.Add(pending);
                 }
@@ -177,7 +185,7 @@ internal sealed partial class SqliteJobStore
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Outcome = outcomes[i];
-            _committed.Writer.TryWrite(batch[i]);
+            _committed.Add(batch[i]);
         }
     }
 
@@ -192,20 +200,21 @@ internal sealed partial class SqliteJobStore
         }
     }
 
-    private async Task SyncLoopAsync()
+    private void SyncLoop()
     {
         var due = new List<PendingCreate>();
-        while (await _committed.Reader.WaitToReadAsync())
+        while (_committed.TryTake(out var first, Timeout.Infinite))
         {
             // Everything here committed before this flush starts, so the flush covers it all.
-            while (_committed.Reader.TryRead(out var pending))
+            due.Add(first);
+            while (_committed.TryTake(out var pending))
             {
                 due.Add(pending);
             }
 
             if (BeforeWalFlush is { } hold)
             {
-                await hold();
+                hold().GetAwaiter().GetResult();
             }
 
             Exception? failure = null;
