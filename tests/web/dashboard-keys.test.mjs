@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { textOf, waitForText } from "./page.mjs";
 import { burstExecutable, createKey, launchChromium, repoRoot, startServer } from "./burst-server.mjs";
 
 const shots = join(repoRoot, "TestResults", "web");
@@ -58,18 +59,6 @@ async function newPage(key) {
   page.on("pageerror", (e) => errors.push(e.message));
   page.errors = errors;
   return page;
-}
-
-async function textOf(page, selector) {
-  return (await page.locator(selector).textContent()) ?? "";
-}
-
-async function waitForText(page, selector, pattern, timeout = waitMs) {
-  await page.waitForFunction(
-    ([s, source, flags]) => new RegExp(source, flags).test(document.querySelector(s)?.textContent ?? ""),
-    [selector, pattern.source, pattern.flags],
-    { timeout },
-  );
 }
 
 describe("the dashboard against a server with API keys", () => {

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { textOf, waitForText } from "./page.mjs";
 import { launchChromium, repoRoot, startServer } from "./burst-server.mjs";
 
 const shots = join(repoRoot, "TestResults", "web");
@@ -44,18 +45,6 @@ async function newPage(viewport = { width: 1280, height: 800 }) {
   page.on("console", (m) => m.type() === "error" && /Content.Security.Policy/i.test(m.text()) && errors.push(m.text()));
   page.errors = errors;
   return page;
-}
-
-async function textOf(page, selector) {
-  return (await page.locator(selector).textContent()) ?? "";
-}
-
-async function waitForText(page, selector, pattern, timeout = waitMs) {
-  await page.waitForFunction(
-    ([s, source, flags]) => new RegExp(source, flags).test(document.querySelector(s)?.textContent ?? ""),
-    [selector, pattern.source, pattern.flags],
-    { timeout },
-  );
 }
 
 async function submit(page, fields) {

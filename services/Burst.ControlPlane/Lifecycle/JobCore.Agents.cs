@@ -36,10 +36,17 @@ internal static partial class JobCore
             return;
         }
 
-        d.PutWorker(worker.Record with { State = WorkerState.Attached });
+        var record = worker.Record with { State = WorkerState.Attached };
+        if (record.Instance.Length == 0 && a.Hello.Pid > 0 && IsLocal(d.Job))
+        {
+            // Started, but the control plane stopped before it stored the process: the agent says which it is.
+            record = record with { Instance = a.Hello.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), Pid = a.Hello.Pid };
+        }
+
+        d.PutWorker(record);
         var from = string.IsNullOrEmpty(a.Hello.Hostname) ? "" : $" from {a.Hello.Hostname}";
         var version = string.IsNullOrEmpty(a.Hello.AgentVersion) ? "" : $", agent {a.Hello.AgentVersion}";
-        d.Event(JobEvents.Worker(d.Now, worker.Id, WorkerState.Attached, worker.Record.Instance, $"attached{from}{version}"));
+        d.Event(JobEvents.Worker(d.Now, worker.Id, WorkerState.Attached, record.Instance, $"attached{from}{version}"));
         if (d.Job.State == JobState.Provisioning)
         {
             d.MoveTo(JobState.Running, $"worker {worker.Id} attached");
@@ -139,4 +146,6 @@ internal static partial class JobCore
     }
 
     private static ControlMessage Ack(long sequence) => new() { Ack = new Ack { Sequence = sequence } };
+
+    private static bool IsLocal(Job job) => job.Spec?.Resources?.Provider is null or "" or Jobs.JobSpecRules.LocalProvider;
 }

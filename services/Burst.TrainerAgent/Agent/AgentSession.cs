@@ -125,6 +125,7 @@ public sealed class AgentSession(AgentSettings settings, IObjectStore store, ILo
                 AgentVersion = typeof(AgentSession).Assembly.GetName().Version?.ToString() ?? "",
                 Hostname = Environment.MachineName,
                 Cores = settings.Cores,
+                Pid = Environment.ProcessId,
             },
         }, connection.Token).ConfigureAwait(false);
 

@@ -98,6 +98,32 @@ public sealed class TransitionTableTests
     }
 
     [Fact]
+    public void A_local_worker_whose_process_was_never_stored_is_known_by_the_pid_its_agent_gives()
+    {
+        // As after a restart between starting the agent and storing its process: no WorkerProvisioned came.
+        var run = CoreRun.Scheduled(CoreRun.Spec(trials: 2));
+
+        var decision = run.Do(new WorkerAttached("w-1", new Hello { JobId = run.Job.JobId, WorkerId = "w-1", Cores = 2, Pid = 4242 }));
+
+        var attached = Assert.Single(decision.Commit!.Events, e => e.Worker is { State: WorkerState.Attached });
+        Assert.Equal("4242", attached.Worker.Instance);
+        var stored = decision.Commit.Workers.Single(w => w.WorkerId == "w-1");
+        Assert.Equal(("4242", 4242), (stored.Instance, stored.Pid));
+    }
+
+    [Fact]
+    public void A_stored_instance_is_kept_whatever_pid_the_agent_gives()
+    {
+        var run = CoreRun.Scheduled(CoreRun.Spec(trials: 2));
+        run.Do(new WorkerProvisioned("w-1", new Burst.ControlPlane.Providers.WorkerInstance("vm-1")));
+
+        var decision = run.Do(new WorkerAttached("w-1", new Hello { JobId = run.Job.JobId, WorkerId = "w-1", Cores = 2, Pid = 4242 }));
+
+        Assert.Equal("vm-1", Assert.Single(decision.Commit!.Events, e => e.Worker is { State: WorkerState.Attached }).Worker.Instance);
+        Assert.Null(decision.Commit.Workers.Single(w => w.WorkerId == "w-1").Pid);
+    }
+
+    [Fact]
     public void Hello_in_a_terminal_state_gets_shutdown_and_the_stream_ends()
     {
         var run = In(JobState.Succeeded);
