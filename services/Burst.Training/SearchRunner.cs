@@ -54,7 +54,7 @@ public static class SearchRunner
         var started = Stopwatch.GetTimestamp();
         var completed = new List<TrialOutcome>();
         long rounds;
-        using (var validator = CrossValidator.Create(request.Train, settings.Folds, settings.Seed, settings.Scoring))
+        using (var validator = CrossValidator.Create(request.Train, settings.Folds, settings.Seed, settings.Scoring, threads: cores))
         {
             // A halving rung continues its survivors' boosters from the rung before.
             validator.ContinueTrials = settings.Strategy == SearchStrategyKind.SuccessiveHalving;

@@ -230,7 +230,7 @@ public sealed class JobWork(AgentSettings settings, ReportOutbox outbox, IObject
         _data = await DatasetLoader.LoadAsync(dataset, store, ct).ConfigureAwait(false);
         AgentLog.DataLoaded(logger, _data.Train.Rows, _data.Train.Columns, dataset.TrainUri);
         Log("info", $"loaded {_data.Train.Rows} training rows with {_data.Train.Columns} features; building {Folds(spec)} folds");
-        _validator = CrossValidator.Create(_data.Train, Folds(spec), spec.Search.Seed, ToScoring(spec.Search.Scoring));
+        _validator = CrossValidator.Create(_data.Train, Folds(spec), spec.Search.Seed, ToScoring(spec.Search.Scoring), threads: settings.Cores);
 
         // Successive halving promotes survivors to more rounds: continuing their fold models from
         // the last rung costs only the new rounds (when the survivor comes back to this worker).

@@ -14,6 +14,7 @@ public sealed partial class CrossValidator : IDisposable
 {
     private readonly TabularData _train;
     private readonly int[] _foldOf;
+    private int _buildThreads;
     private readonly long _seed;
     private readonly ScoringKind _scoring;
     private readonly Dictionary<int, FoldSet> _foldSets = [];
@@ -39,12 +40,13 @@ public sealed partial class CrossValidator : IDisposable
     /// <summary>
     /// Splits <paramref name="train"/> into stratified folds (scikit-learn's unshuffled
     /// StratifiedKFold unless <paramref name="shuffleFolds"/>) and builds their matrices. The seed
-    /// seeds XGBoost (and the fold shuffle when asked for).
+    /// seeds XGBoost (and the fold shuffle when asked for). The matrices are built on
+    /// <paramref name="threads"/> threads (0: every core): an agent sharing its machine uses its share.
     /// </summary>
-    public static CrossValidator Create(TabularData train, int folds, long seed, ScoringKind scoring, bool shuffleFolds = false)
+    public static CrossValidator Create(TabularData train, int folds, long seed, ScoringKind scoring, bool shuffleFolds = false, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(train);
-        var validator = new CrossValidator(train, folds, seed, scoring, shuffleFolds);
+        var validator = new CrossValidator(train, folds, seed, scoring, shuffleFolds) { _buildThreads = Math.Max(0, threads) };
         try
         {
             validator.FoldsFor(BoosterParameters.DefaultMaxBin);
@@ -303,7 +305,7 @@ public sealed partial class CrossValidator : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_foldSets.TryGetValue(maxBin, out var set))
             {
-                set = OpenMp.OnOwnThread(() => FoldSet.Build(_train, _foldOf, Folds, maxBin));
+                set = OpenMp.OnOwnThread(() => FoldSet.Build(_train, _foldOf, Folds, maxBin, _buildThreads));
                 _foldSets[maxBin] = set;
             }
 
@@ -368,7 +370,7 @@ public sealed partial class CrossValidator : IDisposable
 
         public (DMatrix Train, DMatrix Validation, float[] Labels)[] Folds { get; }
 
-        public static FoldSet Build(TabularData data, int[] foldOf, int folds, int maxBin)
+        public static FoldSet Build(TabularData data, int[] foldOf, int folds, int maxBin, int threads)
         {
             var built = new List<(DMatrix, DMatrix, float[])>(folds);
             try
@@ -379,10 +381,10 @@ public sealed partial class CrossValidator : IDisposable
                     var testRows = Enumerable.Range(0, data.Rows).Where(r => foldOf[r] == f).ToArray();
                     var trainPart = data.Subset(trainRows);
                     var testPart = data.Subset(testRows);
-                    var train = DMatrix.FromDense(trainPart.Features.Span, trainPart.Rows, trainPart.Columns, trainPart.Labels.Span);
+                    var train = DMatrix.FromDense(trainPart.Features.Span, trainPart.Rows, trainPart.Columns, trainPart.Labels.Span, threads);
                     // Labels on the held-out matrix let XGBoost score it each round for early stopping.
-                    built.Add((train, DMatrix.FromDense(testPart.Features.Span, testPart.Rows, testPart.Columns, testPart.Labels.Span), testPart.Labels.ToArray()));
-                    Warm(train, built[^1].Item2, maxBin);
+                    built.Add((train, DMatrix.FromDense(testPart.Features.Span, testPart.Rows, testPart.Columns, testPart.Labels.Span, threads), testPart.Labels.ToArray()));
+                    Warm(train, built[^1].Item2, maxBin, threads);
                 }
 
                 return new FoldSet(built.ToArray());
@@ -403,9 +405,10 @@ public sealed partial class CrossValidator : IDisposable
         /// XGBoost builds a DMatrix's histogram index lazily, on the first fit, without locking; one
         /// throwaway round here builds it before concurrent trials read it.
         /// </summary>
-        private static void Warm(DMatrix train, DMatrix validation, int maxBin)
+        private static void Warm(DMatrix train, DMatrix validation, int maxBin, int threads)
         {
             using var booster = Booster.Create(train, [
+                new("nthread", (threads > 0 ? threads : Environment.ProcessorCount).ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new("objective", "binary:logistic"),
                 new("tree_method", "hist"),
                 new("max_bin", maxBin.ToString(System.Globalization.CultureInfo.InvariantCulture)),
