@@ -32,6 +32,11 @@ internal static class Handout
         ITrialPlanner planner, IReadOnlyList<TrialOutcome> completed, IReadOnlyList<WorkerDemand> live, Func<TrialSpec, string?>? continuedBy = null)
     {
         var inFlight = live.SelectMany(w => w.Outstanding).ToList();
+        if (continuedBy is null)
+        {
+            return OnDemand(planner, completed, live, inFlight);
+        }
+
         var liveIds = live.Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal);
         var freeSlots = live.Where(w => w.Attached).ToDictionary(w => w.WorkerId, w => Math.Max(0, w.Room - Prefetch), StringComparer.Ordinal);
         var plan = new List<(string, IReadOnlyList<TrialSpec>)>();
@@ -72,6 +77,43 @@ internal static class Handout
         }
 
         return plan;
+    }
+
+    /// <summary>
+    /// Free slots first, then the prefetch, and the prefetch only while every worker could still be
+    /// given a trial after it. Near the end of a search a trial then waits for the first slot that frees,
+    /// rather than queueing behind a running trial on one worker while another runs out of work.
+    /// </summary>
+    private static List<(string WorkerId, IReadOnlyList<TrialSpec> Trials)> OnDemand(
+        ITrialPlanner planner, IReadOnlyList<TrialOutcome> completed, IReadOnlyList<WorkerDemand> live, List<TrialSpec> inFlight)
+    {
+        var takers = live.Where(w => w.Attached && w.Room > 0).OrderByDescending(w => w.Room).ThenBy(w => WorkerNumber(w.WorkerId)).ToList();
+        var given = takers.ToDictionary(w => w.WorkerId, _ => new List<TrialSpec>(), StringComparer.Ordinal);
+        void Give(WorkerDemand worker, int count)
+        {
+            if (count > 0)
+            {
+                var next = planner.Next(completed, inFlight, count);
+                inFlight.AddRange(next);
+                given[worker.WorkerId].AddRange(next);
+            }
+        }
+
+        foreach (var worker in takers)
+        {
+            Give(worker, worker.Room - Prefetch);
+        }
+
+        var attached = live.Count(w => w.Attached);
+        if (planner.Next(completed, inFlight, attached).Count >= attached)
+        {
+            foreach (var worker in takers)
+            {
+                Give(worker, worker.Room - given[worker.WorkerId].Count);
+            }
+        }
+
+        return [.. takers.Where(w => given[w.WorkerId].Count > 0).Select(w => (w.WorkerId, (IReadOnlyList<TrialSpec>)given[w.WorkerId]))];
     }
 
     /// <summary>

@@ -25,6 +25,27 @@ public sealed class HandoutTests
     }
 
     [Fact]
+    public void Near_the_end_a_trial_waits_for_a_free_slot_instead_of_queueing_behind_a_running_one()
+    {
+        var run = CoreRun.Scheduled(CoreRun.Spec(trials: 4, workers: 2));
+        run.Bring("w-1", slots: 1);
+        run.Bring("w-2", slots: 1);
+
+        // w-1 came first, while enough was left for everyone: its slot and the prefetch.
+        Assert.Equal([0, 1], run.HandedTo("w-1").Select(t => t.TrialId));
+
+        // Then only trial 3 remained beside w-2's own: not prefetched to a worker that is busy.
+        Assert.Equal([2], run.HandedTo("w-2").Select(t => t.TrialId));
+        Assert.DoesNotContain(run.State.Workers.SelectMany(w => run.Held(w.Id)), t => t.TrialId == 3);
+
+        // The first slot to free takes it, whoever it belongs to.
+        run.Finish("w-2", run.Held("w-2").Single());
+        run.Ask("w-2", freeSlots: 1);
+        Assert.Equal([2, 3], run.HandedTo("w-2").Select(t => t.TrialId));
+        Assert.Equal([0, 1], run.HandedTo("w-1").Select(t => t.TrialId));
+    }
+
+    [Fact]
     public void A_fast_worker_takes_more_and_no_worker_ever_holds_more_than_its_slots_plus_the_prefetch()
     {
         var run = CoreRun.Scheduled(CoreRun.Spec(trials: 20, workers: 2));
