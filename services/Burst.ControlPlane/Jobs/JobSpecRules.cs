@@ -170,7 +170,8 @@ internal static partial class JobSpecRules
         var f => f,
     };
 
-    private static bool IsLocal(JobSpec spec) => spec.Resources?.Provider is null or "" or LocalProvider;
+    /// <summary>Whether the job runs on the local provider (the default when none is named).</summary>
+    public static bool IsLocal(JobSpec? spec) => spec?.Resources?.Provider is null or "" or LocalProvider;
 
     /// <summary>A name from the request, cut short for a message: a violation never echoes a long input back.</summary>
     private static string Clip(string text) => text.Length <= 64 ? text : text[..61] + "...";

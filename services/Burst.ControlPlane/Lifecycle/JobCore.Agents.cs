@@ -37,7 +37,7 @@ internal static partial class JobCore
         }
 
         var record = worker.Record with { State = WorkerState.Attached };
-        if (record.Instance.Length == 0 && a.Hello.Pid > 0 && IsLocal(d.Job))
+        if (record.Instance.Length == 0 && a.Hello.Pid > 0 && Jobs.JobSpecRules.IsLocal(d.Job.Spec))
         {
             // Started, but the control plane stopped before it stored the process: the agent says which it is.
             record = record with { Instance = a.Hello.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), Pid = a.Hello.Pid };
@@ -146,6 +146,4 @@ internal static partial class JobCore
     }
 
     private static ControlMessage Ack(long sequence) => new() { Ack = new Ack { Sequence = sequence } };
-
-    private static bool IsLocal(Job job) => job.Spec?.Resources?.Provider is null or "" or Jobs.JobSpecRules.LocalProvider;
 }

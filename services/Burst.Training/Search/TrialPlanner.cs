@@ -11,7 +11,8 @@ public static class TrialPlanner
             return CreateTpe(settings);
         }
 
-        var candidates = Candidates(settings);
+        // Check has validated any explicit configs; drawn ones are checked as they are drawn.
+        var candidates = GivenConfigs(settings) ?? settings.Space.Sample(settings.Trials, settings.Seed);
         return settings.Strategy switch
         {
             SearchStrategyKind.Random or SearchStrategyKind.Explicit => new SingleRungPlanner(candidates, settings.Scoring),
