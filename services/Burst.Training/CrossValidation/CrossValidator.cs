@@ -123,7 +123,7 @@ public sealed partial class CrossValidator : IDisposable
         // Longest fits first, so the last ones to finish are short and no core idles long at the end.
         var patience = _earlyStoppingRounds;
         var order = trials.Select((t, i) => (Trial: t, State: new TrialState(t, Folds, patience > 0)))
-            .OrderByDescending(x => (double)x.Trial.Rounds * Math.Max(1, x.Trial.Params.GetValueOrDefault(HyperParameters.MaxDepth, 6)))
+            .OrderByDescending(x => x.Trial.EstimatedWork)
             .ThenBy(x => x.Trial.TrialId)
             .Select(x => x.State)
             .ToArray();

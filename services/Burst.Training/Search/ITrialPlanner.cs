@@ -26,7 +26,8 @@ public interface ITrialPlanner
     /// in <paramref name="completed"/> (in commit order) nor in <paramref name="inFlight"/> (handed out,
     /// not reported yet), matched on TrialId and Rung. A planner that samples adaptively decides them
     /// here, from the committed results with the in-flight trials as provisional ones; the others take
-    /// them from <see cref="Pending"/> in order. Deterministic for the same arguments.
+    /// them from <see cref="Pending"/>, the most <see cref="TrialSpec.EstimatedWork"/> first (ties: the
+    /// lower TrialId). Deterministic for the same arguments.
     /// </summary>
     IReadOnlyList<TrialSpec> Next(IReadOnlyList<TrialOutcome> completed, IReadOnlyCollection<TrialSpec> inFlight, int count)
     {
@@ -37,7 +38,13 @@ public interface ITrialPlanner
         }
 
         var held = inFlight.Select(t => (t.TrialId, t.Rung)).ToHashSet();
-        return Pending(completed).Where(t => !held.Contains((t.TrialId, t.Rung))).Take(count).ToArray();
+        // Most work first (longest-processing-time order): the search then ends on short trials, and a
+        // fleet's workers run out of work at nearly the same time instead of one waiting on a long trial.
+        return Pending(completed).Where(t => !held.Contains((t.TrialId, t.Rung)))
+            .OrderByDescending(t => t.EstimatedWork)
+            .ThenBy(t => t.TrialId)
+            .Take(count)
+            .ToArray();
     }
 
     /// <summary>The best mean score among the highest rung reached; ties go to the lower TrialId.</summary>

@@ -8,6 +8,13 @@ namespace Burst.Training.Search;
 public sealed record TrialSpec(int TrialId, int Rung, int Rounds, IReadOnlyDictionary<string, double> Params)
 {
     public bool Matches(TrialSpec other) => TrialId == other.TrialId && Rung == other.Rung;
+
+    /// <summary>
+    /// How much work the trial is, relative to others of the same search: its rounds times its
+    /// max_depth (XGBoost's default 6 when unset), since a hist tree costs one pass over the rows per
+    /// level. Only an order for scheduling: the longest first, so that the last to finish are short.
+    /// </summary>
+    public double EstimatedWork => (double)Rounds * Math.Max(1, Params.GetValueOrDefault(HyperParameters.MaxDepth, 6));
 }
 
 /// <summary>

@@ -55,6 +55,24 @@ internal sealed class CoreRun
     public static JobSpec Spec(int trials = 6, int workers = 1, SearchStrategy strategy = SearchStrategy.Random) =>
         new() { Search = new Search { Trials = trials, Workers = workers, Strategy = strategy } };
 
+    /// <summary>
+    /// An explicit search of <paramref name="rounds"/>.Length configs, config i boosting rounds[i]
+    /// trees of depth 4 (all 50 when not given): its hand-out order is known from the work alone.
+    /// </summary>
+    public static JobSpec Explicit(int trials, int workers = 1, params int[] rounds)
+    {
+        var search = new Search { Strategy = SearchStrategy.Explicit, Workers = workers };
+        for (var i = 0; i < trials; i++)
+        {
+            search.Configs.Add(new ParamSet
+            {
+                Values = { ["max_depth"] = 4, ["n_estimators"] = i < rounds.Length ? rounds[i] : 50, ["learning_rate"] = 0.1 + (0.001 * i) },
+            });
+        }
+
+        return new JobSpec { Search = search };
+    }
+
     public void Advance(TimeSpan by) => Now += by;
 
     public Decision Do(Stimulus stimulus)

@@ -9,7 +9,7 @@ public sealed class HandoutTests
     [Fact]
     public void A_worker_gets_nothing_before_it_asks_and_then_its_slots_plus_the_prefetch()
     {
-        var run = CoreRun.Scheduled(CoreRun.Spec(trials: 10));
+        var run = CoreRun.Scheduled(CoreRun.Explicit(trials: 10));
         run.Do(new WorkerProvisioned("w-1", new Burst.ControlPlane.Providers.WorkerInstance("vm-1")));
 
         var attach = run.Attach("w-1");
@@ -27,7 +27,7 @@ public sealed class HandoutTests
     [Fact]
     public void Near_the_end_a_trial_waits_for_a_free_slot_instead_of_queueing_behind_a_running_one()
     {
-        var run = CoreRun.Scheduled(CoreRun.Spec(trials: 4, workers: 2));
+        var run = CoreRun.Scheduled(CoreRun.Explicit(trials: 4, workers: 2));
         run.Bring("w-1", slots: 1);
         run.Bring("w-2", slots: 1);
 
@@ -43,6 +43,41 @@ public sealed class HandoutTests
         run.Ask("w-2", freeSlots: 1);
         Assert.Equal([2, 3], run.HandedTo("w-2").Select(t => t.TrialId));
         Assert.Equal([0, 1], run.HandedTo("w-1").Select(t => t.TrialId));
+    }
+
+    [Fact]
+    public void The_most_work_is_handed_out_first_so_that_a_skewed_search_ends_on_short_trials()
+    {
+        // Six long trials at the even indices 0..10 of 24, as in bench/fleet.sh's skewed search.
+        var rounds = Enumerable.Range(0, 24).Select(i => i <= 10 && i % 2 == 0 ? 300 : 40).ToArray();
+        var run = CoreRun.Scheduled(CoreRun.Explicit(trials: 24, workers: 2, rounds));
+        run.Bring("w-1", slots: 1);
+        run.Bring("w-2", slots: 1);
+
+        // The long ones go out first, split between the workers, before any short one.
+        Assert.Equal([0, 2], run.HandedTo("w-1").Select(t => t.TrialId));
+        Assert.Equal([4, 6], run.HandedTo("w-2").Select(t => t.TrialId));
+        run.Finish("w-1", run.Held("w-1")[0]);
+        run.Finish("w-2", run.Held("w-2")[0]);
+        Assert.Equal([0, 2, 8], run.HandedTo("w-1").Select(t => t.TrialId));
+        Assert.Equal([4, 6, 10], run.HandedTo("w-2").Select(t => t.TrialId));
+
+        // Then the short ones, in trial order, and every trial exactly once.
+        run.Finish("w-1", run.Held("w-1")[0]);
+        Assert.Equal(1, run.HandedTo("w-1").Last().TrialId);
+        while (run.State.Workers.Any(w => run.Held(w.Id).Count > 0))
+        {
+            foreach (var worker in new[] { "w-1", "w-2" })
+            {
+                if (run.Held(worker).FirstOrDefault() is { } trial)
+                {
+                    run.Finish(worker, trial);
+                }
+            }
+        }
+
+        var handed = run.HandedTo("w-1").Concat(run.HandedTo("w-2")).Select(t => t.TrialId).Order();
+        Assert.Equal(Enumerable.Range(0, 24), handed);
     }
 
     [Fact]
@@ -187,7 +222,7 @@ public sealed class HandoutTests
     [Fact]
     public void An_idle_agent_that_never_sent_a_work_request_gets_one_slot_per_core()
     {
-        var run = CoreRun.Scheduled(CoreRun.Spec(trials: 10));
+        var run = CoreRun.Scheduled(CoreRun.Explicit(trials: 10));
         run.Do(new WorkerProvisioned("w-1", new Burst.ControlPlane.Providers.WorkerInstance("vm-1")));
         run.Attach("w-1", cores: 3);
 
