@@ -2,7 +2,8 @@
 # Fleet benchmark: one search shared by several local workers through a real `burst server`.
 # Figures are printed, never asserted.
 #
-#   bench/fleet.sh            (KEEP=1 keeps the events and the server's data dir, with the agents' logs)
+#   bench/fleet.sh            (KEEP=1 keeps the events and the server's data dir, with the agents' logs;
+#                              ONLY="skewed" runs one part: c100, skewed, killed)
 #
 # Prints, from one run on this machine:
 #   1. census-configs-100 (../shared/bench) on 1 worker x 2 threads against 2 workers x 1 thread;
@@ -86,13 +87,21 @@ for line in sys.stdin:
   echo "$name: job $job"
 }
 
-echo "== census-configs-100: 1 worker x 2 threads, then 2 workers x 1 thread"
-submit c100_1x2 --configs "$BENCH/census-configs-100.json" --workers 1 --threads 2
-submit c100_2x1 --configs "$BENCH/census-configs-100.json" --workers 2 --threads 1
-echo "== skewed 24 configs: 2 workers x 1 thread"
-submit skewed_2x1 --configs "$WORK/skewed.json" --workers 2 --threads 1
-echo "== census-configs-20, 2 workers x 1 thread, one worker SIGKILLed after its fifth trial"
-submit_and_kill killed_2x1 --configs "$BENCH/census-configs-20.json" --workers 2 --threads 1
+# ONLY="skewed killed" runs just those parts (c100, skewed, killed); the default runs them all.
+wanted() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
+if wanted c100; then
+  echo "== census-configs-100: 1 worker x 2 threads, then 2 workers x 1 thread"
+  submit c100_1x2 --configs "$BENCH/census-configs-100.json" --workers 1 --threads 2
+  submit c100_2x1 --configs "$BENCH/census-configs-100.json" --workers 2 --threads 1
+fi
+if wanted skewed; then
+  echo "== skewed 24 configs: 2 workers x 1 thread"
+  submit skewed_2x1 --configs "$WORK/skewed.json" --workers 2 --threads 1
+fi
+if wanted killed; then
+  echo "== census-configs-20, 2 workers x 1 thread, one worker SIGKILLed after its fifth trial"
+  submit_and_kill killed_2x1 --configs "$BENCH/census-configs-20.json" --workers 2 --threads 1
+fi
 
 echo
 "$PYTHON" "$ROOT/bench/fleet_report.py" "$WORK"

@@ -84,6 +84,20 @@ if s:
     print(f"  where the {lost:.2f} worker-seconds without a trial went: before the first trial {parts['before']:.2f} s, "
           f"between trials {parts['between']:.2f} s, after the last {parts['after']:.2f} s  "
           + ", ".join(f"{w}: {p['before']:.2f}/{p['between']:.2f}/{p['after']:.2f}" for w, p in sorted(s["idle"].items())))
+    # The time before the first trial, worker by worker, from the events the control plane committed
+    # (an agent's log line carries the time it was committed, a little after the agent wrote it).
+    events = load("skewed_2x1")
+    start = min(ts(e["time"]) for e in events if e.get("worker", {}).get("state") == "WORKER_STATE_ATTACHED")
+    for w in sorted(s["idle"]):
+        attach = min(ts(e["time"]) for e in events if e.get("worker", {}).get("workerId") == w and e["worker"].get("state") == "WORKER_STATE_ATTACHED")
+        logs = [(ts(e["time"]), e["log"]["message"]) for e in events if e.get("log", {}).get("workerId") == w]
+        loading = next((t for t, m in logs if m.startswith("loading ")), None)
+        loaded = next((t for t, m in logs if m.startswith("loaded ")), None)
+        first = min(ts(e["time"]) - seconds(e["trial"].get("duration")) for e in events if e.get("trial", {}).get("workerId") == w)
+        if loading is not None and loaded is not None:
+            print(f"  {w} before its first trial: attached {attach - start:.2f} s after the first worker, then "
+                  f"{loading - attach:.2f} s to the start of the data load, {loaded - loading:.2f} s loading, "
+                  f"{first - loaded:.2f} s folds and the first trial's start")
 k = load("killed_2x1")
 if k:
     counts = collections.Counter((e["trial"].get("trialId", 0), e["trial"].get("rung", 0)) for e in k if "trial" in e)
