@@ -15,7 +15,7 @@ COPY services/Burst.Training/Burst.Training.csproj services/Burst.Training/
 COPY services/Burst.Cloud/Burst.Cloud.csproj services/Burst.Cloud/
 COPY services/Burst.Contracts/Burst.Contracts.csproj services/Burst.Contracts/
 COPY services/Burst.TrainerAgent/Burst.TrainerAgent.csproj services/Burst.TrainerAgent/
-RUN dotnet restore services/Burst.TrainerAgent/Burst.TrainerAgent.csproj
+RUN dotnet restore services/Burst.TrainerAgent/Burst.TrainerAgent.csproj -r linux-x64
 COPY protos/ protos/
 COPY services/Burst.ServiceDefaults/ services/Burst.ServiceDefaults/
 COPY services/Burst.Training/ services/Burst.Training/
@@ -23,7 +23,10 @@ COPY services/Burst.Cloud/ services/Burst.Cloud/
 COPY services/Burst.Contracts/ services/Burst.Contracts/
 COPY services/Burst.TrainerAgent/ services/Burst.TrainerAgent/
 COPY data/census/ data/census/
-RUN dotnet publish services/Burst.TrainerAgent/Burst.TrainerAgent.csproj -c Release --no-restore -o /out/trainer-agent
+# ReadyToRun: the agent's own code is compiled ahead of time, so a fresh VM spends less of its start
+# on the JIT (a one-trial `burst-agent train` took about 0.95 s against 1.07 s without it, on 2 cores).
+# The VMs are x86-64 machine types.
+RUN dotnet publish services/Burst.TrainerAgent/Burst.TrainerAgent.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true --no-restore -o /out/trainer-agent
 
 # The agent needs ASP.NET Core's shared framework (logging and hosting come from it), so aspnet, not runtime.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble
