@@ -18,7 +18,14 @@ public static class ControlPlaneApp
     public static WebApplication Build(ControlPlaneOptions options, string[]? args = null, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateBuilder(args ?? []);
+        // The content root is the program's folder, not the working directory, and appsettings.json is
+        // read once: reloading it on change would watch the content root's whole tree (a server started
+        // from a folder that holds its data dir took an inotify event for every write of the job store).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args ?? []],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
 
         // One line per request is noise next to the job log; "Logging" configuration can turn it back on.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

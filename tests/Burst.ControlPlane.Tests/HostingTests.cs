@@ -6,6 +6,8 @@ using Grpc.Reflection.V1;
 using Burst.ControlPlane.Providers;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -41,6 +43,23 @@ public sealed class HostingTests
             Assert.Contains("burst.v1.AgentService", services);
             Assert.StartsWith(Path.Combine(dataDir, "models"), job.Spec.Output.ModelUri, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(dataDir, "burst.db")));
+        }
+
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_content_root_is_the_programs_folder_and_no_settings_file_is_watched()
+    {
+        // Started from a folder that holds its data dir, a watched content root took an inotify event per store write.
+        var dataDir = Directory.CreateTempSubdirectory("burst-cp-root-").FullName;
+        await using (var app = ControlPlaneApp.Build(new ControlPlaneOptions { Listen = "http://127.0.0.1:0", DataDir = dataDir }))
+        {
+            var json = ((IConfigurationRoot)app.Configuration).Providers.OfType<JsonConfigurationProvider>().ToList();
+
+            Assert.Equal(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), Path.TrimEndingDirectorySeparator(app.Environment.ContentRootPath));
+            Assert.Contains(json, p => p.Source.Path == "appsettings.json");
+            Assert.All(json, p => Assert.False(p.Source.ReloadOnChange, $"{p.Source.Path} is reloaded on change"));
         }
 
         Directory.Delete(dataDir, recursive: true);
