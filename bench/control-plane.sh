@@ -7,6 +7,7 @@
 #
 #   bench/control-plane.sh [SECONDS_PER_PHASE]   (default 5)
 #   BENCH_PHASES=submit bench/control-plane.sh   (only some phases: watch, ingest, submit, reads)
+#   BENCH_SUBMIT_CALLERS=16,64 bench/control-plane.sh   (SubmitJob against the no-op at more caller counts)
 #
 # Workers are real local-provider processes, but a stand-in (ControlPlaneBench/stand-in-agent.sh)
 # replaces burst-agent: it writes the token the control plane gave it to a file and sleeps, and the

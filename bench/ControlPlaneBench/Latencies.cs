@@ -32,6 +32,21 @@ internal sealed class Latencies
         }
     }
 
+    /// <summary>Every duration of <paramref name="parts"/> in one collection.</summary>
+    public static Latencies Merge(IEnumerable<Latencies> parts)
+    {
+        var all = new Latencies();
+        foreach (var part in parts)
+        {
+            lock (part._ms)
+            {
+                all._ms.AddRange(part._ms);
+            }
+        }
+
+        return all;
+    }
+
     public double Percentile(double p)
     {
         lock (_ms)

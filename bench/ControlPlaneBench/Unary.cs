@@ -11,6 +11,7 @@ internal static class Unary
         var calls = 0;
         using var stop = new CancellationTokenSource(duration);
         var cpuBefore = server.CpuTime();
+        var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
         {
@@ -27,11 +28,32 @@ internal static class Unary
         })));
         var elapsed = clock.Elapsed.TotalSeconds;
         var cpu = (server.CpuTime() - cpuBefore).TotalMicroseconds;
-        return new UnaryResult(calls, calls / elapsed, latency, calls == 0 ? double.NaN : cpu / calls);
+        var own = (Process.GetCurrentProcess().TotalProcessorTime - ownBefore).TotalMicroseconds;
+        return new UnaryResult(calls, calls / elapsed, latency, calls == 0 ? double.NaN : cpu / calls)
+        {
+            ClientCpuMicrosPerCall = calls == 0 ? double.NaN : own / calls,
+        };
     }
 }
 
 internal sealed record UnaryResult(int Calls, double PerSecond, Latencies Latency, double CpuMicrosPerCall)
 {
-    public string Summary() => $"{PerSecond:F0} calls/s, server CPU {CpuMicrosPerCall:F0} us/call, {Latency.Summary()}";
+    /// <summary>This bench client's own CPU per call: it shares the machine's cores with the server.</summary>
+    public double ClientCpuMicrosPerCall { get; init; } = double.NaN;
+
+    public string Summary() => $"{PerSecond:F0} calls/s, server CPU {CpuMicrosPerCall:F0} us/call (client {ClientCpuMicrosPerCall:F0}), {Latency.Summary()}";
+
+    /// <summary>Several runs of the same call as one: calls over their summed time, CPU over their summed calls.</summary>
+    public static UnaryResult Combine(IEnumerable<UnaryResult> runs)
+    {
+        var all = runs.ToList();
+        var calls = all.Sum(r => r.Calls);
+        var seconds = all.Sum(r => r.PerSecond > 0 ? r.Calls / r.PerSecond : 0);
+        var cpu = all.Sum(r => r.Calls == 0 ? 0 : r.CpuMicrosPerCall * r.Calls);
+        var own = all.Sum(r => r.Calls == 0 ? 0 : r.ClientCpuMicrosPerCall * r.Calls);
+        return new UnaryResult(calls, seconds > 0 ? calls / seconds : 0, Latencies.Merge(all.Select(r => r.Latency)), calls == 0 ? double.NaN : cpu / calls)
+        {
+            ClientCpuMicrosPerCall = calls == 0 ? double.NaN : own / calls,
+        };
+    }
 }
