@@ -201,11 +201,16 @@ internal sealed class JobGrpcService(
                     return;
                 }
 
-                foreach (var e in events)
+                // One flush per batch, not per event: a commit's events (a trial and its progress) or a
+                // catch-up from the store reach the socket together, which is most of a watcher's cost.
+                for (var i = 0; i < events.Count; i++)
                 {
+                    var e = events[i];
+                    var terminal = JobTransitions.IsTerminalEvent(e);
+                    responseStream.WriteOptions = terminal || i == events.Count - 1 ? FlushedWrite : BufferedWrite;
                     await responseStream.WriteAsync(e, cancellationToken);
                     last = e.Sequence;
-                    if (JobTransitions.IsTerminalEvent(e))
+                    if (terminal)
                     {
                         return;
                     }
@@ -217,6 +222,10 @@ internal sealed class JobGrpcService(
             throw new RpcException(new Status(StatusCode.Unavailable, $"the control plane is shutting down; resume with after_sequence {last}."));
         }
     }
+
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
+
+    private static readonly WriteOptions FlushedWrite = new();
 
     private static void RequireJobId(string jobId)
     {
