@@ -87,7 +87,8 @@ public sealed class AttachTests : IAsyncLifetime
         Assert.Equal(6, assignment.TotalTrials);
         Assert.Equal(1, assignment.HeartbeatIntervalSeconds);
         Assert.Equal(1, ack.Sequence);
-        Assert.Equal(Enumerable.Range(0, 6), trials.Trials.Select(t => t.TrialId));
+        Assert.Equal(Enumerable.Range(0, 6), trials.Trials.Select(t => t.TrialId).Order());
+        Assert.Equal(trials.Trials.OrderByDescending(t => t.Rounds * t.Params.Values["max_depth"]).Select(t => t.TrialId), trials.Trials.Select(t => t.TrialId));
         Assert.All(trials.Trials, t => Assert.Equal((int)t.Params.Values["n_estimators"], t.Rounds));
         Assert.Equal(JobState.Running, running.State);
     }

@@ -65,6 +65,25 @@ public sealed class LocalWorkerProviderTests : IDisposable
         Assert.Contains("to stderr", log, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(3, true)]
+    public async Task Several_workers_of_a_job_get_sleeping_openmp_threads_and_one_keeps_the_default(int workers, bool passive)
+    {
+        WriteAgent("""
+            env | grep -E '^(BURST_AGENT_CORES|OMP_)' | sort > "$(dirname "$0")/env.txt"
+            exec sleep 30
+            """);
+        var launch = Launch("w-1") with { Spec = new JobSpec { Search = new Search { Workers = workers } } };
+
+        var instance = await _provider.StartAsync(launch, CancellationToken.None);
+        var env = await ReadWhenWrittenAsync(Path.Combine(_dir, "env.txt"));
+        await _provider.StopAsync(Record("w-1", instance), CancellationToken.None);
+
+        Assert.Contains($"BURST_AGENT_CORES={LocalWorkerProvider.CoreShare(Environment.ProcessorCount, workers)}", env, StringComparison.Ordinal);
+        Assert.Equal(passive, env.Contains("OMP_WAIT_POLICY=PASSIVE", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task The_recorded_pid_is_the_agent_process_and_stopping_ends_it_and_reports_the_exit()
     {
