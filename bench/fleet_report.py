@@ -56,7 +56,7 @@ def fleet(events):
                 efficiency=busy / (len(workers) * wall) if wall > 0 else float("nan"),
                 idle_tail=max(end - t for t in last.values()), idle_worker=min(last, key=last.get), longest=longest,
                 per_worker={w: sum(1 for e in trials if e["trial"].get("workerId", "") == w) for w in workers},
-                cv_best=result.get("cvBest", float("nan")), state=final_state(events), idle=idle)
+                cv_best=result.get("cvBest", float("nan")), state=final_state(events), idle=idle, start=start)
 
 print(f"{'run':<14}{'state':<11}{'trials':>7}{'workers':>8}{'wall_s':>9}{'busy_s':>9}{'efficiency':>11}{'idle_tail_s':>12}{'longest_s':>10}{'cv_best':>9}  per worker")
 figures = {}
@@ -86,8 +86,7 @@ if s:
           + ", ".join(f"{w}: {p['before']:.2f}/{p['between']:.2f}/{p['after']:.2f}" for w, p in sorted(s["idle"].items())))
     # The time before the first trial, worker by worker, from the events the control plane committed
     # (an agent's log line carries the time it was committed, a little after the agent wrote it).
-    events = load("skewed_2x1")
-    start = min(ts(e["time"]) for e in events if e.get("worker", {}).get("state") == "WORKER_STATE_ATTACHED")
+    events, start = load("skewed_2x1"), s["start"]
     for w in sorted(s["idle"]):
         attach = min(ts(e["time"]) for e in events if e.get("worker", {}).get("workerId") == w and e["worker"].get("state") == "WORKER_STATE_ATTACHED")
         logs = [(ts(e["time"]), e["log"]["message"]) for e in events if e.get("log", {}).get("workerId") == w]
