@@ -15,13 +15,15 @@ COPY services/Burst.Cloud/Burst.Cloud.csproj services/Burst.Cloud/
 COPY services/Burst.Contracts/Burst.Contracts.csproj services/Burst.Contracts/
 COPY services/Burst.TrainerAgent/Burst.TrainerAgent.csproj services/Burst.TrainerAgent/
 COPY services/Burst.ControlPlane/Burst.ControlPlane.csproj services/Burst.ControlPlane/
-RUN dotnet restore services/Burst.ControlPlane/Burst.ControlPlane.csproj
+RUN dotnet restore services/Burst.ControlPlane/Burst.ControlPlane.csproj -r linux-x64
 COPY protos/ protos/
 COPY services/ services/
 # The bundled census data ships next to burst-agent (bundled://census/...).
 COPY data/census/ data/census/
-# The output holds burst-agent as well: the local provider starts it from there.
-RUN dotnet publish services/Burst.ControlPlane/Burst.ControlPlane.csproj -c Release --no-restore -o /out/control-plane
+# The output holds burst-agent as well: the local provider starts it from there. ReadyToRun: both start
+# on precompiled code, where a JIT-only server spends up to a third of its CPU compiling for its first ~20 s
+# under load (bench/control-plane.sh).
+RUN dotnet publish services/Burst.ControlPlane/Burst.ControlPlane.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true --no-restore -o /out/control-plane
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble
 # The local provider runs its agents in this container, and they train with XGBoost
